@@ -70,5 +70,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-gitops-backend'));
-backend.add(import('@internal/backstage-plugin-scaffolder-backend-module-gitops-actions'));
+backend.add(
+  import('@internal/backstage-plugin-scaffolder-backend-module-gitops-actions'),
+);
 backend.start();

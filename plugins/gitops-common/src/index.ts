@@ -1,19 +1,12 @@
-/***/
 /**
- * Common functionalities for the gitops plugin.
+ * Types, annotations, permissions and environment helpers shared by the GitOps plugins.
+ * Isomorphic: no Node or React imports.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './annotations';
+export * from './permissions';
+export * from './environments';
+export * from './health';
+export * from './overview';

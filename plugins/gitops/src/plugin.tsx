@@ -1,25 +1,47 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import {
-  createFrontendPlugin,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import type { Entity } from '@backstage/catalog-model';
 
-import { rootRouteRef } from './routes';
+/** Cards and tab show on services; without the annotation they explain what to add. */
+const isService = (entity: Entity) =>
+  entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+  entity.spec?.type === 'service';
 
-export const page = PageBlueprint.make({
+/** The environments card on the entity overview. */
+export const entityGitopsEnvironmentsCard = EntityCardBlueprint.make({
+  name: 'environments',
   params: {
-    path: '/gitops',
-    routeRef: rootRouteRef,
+    filter: isService,
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
+      import('./components/EntityGitopsEnvironmentsCard').then(m => (
+        <m.EntityGitopsEnvironmentsCard />
       )),
   },
 });
 
+/** The GitOps tab of the entity page. */
+export const entityGitopsContent = EntityContentBlueprint.make({
+  name: 'gitops',
+  params: {
+    path: '/gitops',
+    title: 'GitOps',
+    filter: isService,
+    loader: () =>
+      import('./components/EntityGitopsContent').then(m => (
+        <m.EntityGitopsContent />
+      )),
+  },
+});
+
+/**
+ * The GitOps frontend plugin (new frontend system).
+ *
+ * @public
+ */
 export const gitopsPlugin = createFrontendPlugin({
   pluginId: 'gitops',
-  extensions: [page],
-  routes: {
-    root: rootRouteRef,
-  }
+  extensions: [entityGitopsEnvironmentsCard, entityGitopsContent],
 });

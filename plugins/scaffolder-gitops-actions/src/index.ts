@@ -1,8 +1,8 @@
-/***/
 /**
- * The gitops-actions module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions of the GitOps suite (`gitops:<noun>:<verb>`).
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleGitopsActions as default } from './module';
+export { createEnvironmentNextAction } from './actions/environmentNext';

@@ -1,0 +1,2 @@
+/** Answer of `GET /api/gitops/health`. @public */
+export type GitopsHealthResponse = { status: 'ok' };
