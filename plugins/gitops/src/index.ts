@@ -6,9 +6,14 @@
  */
 
 export { gitopsPlugin as default } from './plugin';
-// For apps still on the legacy frontend system.
+// Named exports for apps still on the legacy frontend system.
 export { EntityGitopsEnvironmentsCard } from './components/EntityGitopsEnvironmentsCard';
+export { EntityGitopsSyncCard } from './components/EntityGitopsSyncCard';
+export { EntityGitopsCostCard } from './components/EntityGitopsCostCard';
+export { EntityGitopsBackupCard } from './components/EntityGitopsBackupCard';
 export { EntityGitopsContent } from './components/EntityGitopsContent';
+export { gitopsApiRef, GitopsClient } from './api';
+export type { GitopsApi, ApplicationAction } from './api';
 export {
   isGitopsAvailable,
   GITOPS_ANNOTATIONS,

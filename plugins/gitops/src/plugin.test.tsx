@@ -1,20 +1,29 @@
-import { screen } from '@testing-library/react';
 import {
   createExtensionTester,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
-import { entityGitopsEnvironmentsCard } from './plugin';
+import {
+  entityGitopsBackupCard,
+  entityGitopsCostCard,
+  entityGitopsEnvironmentsCard,
+  entityGitopsSyncCard,
+} from './plugin';
+import { gitopsApiRef } from './api';
+import { mockGitopsApi } from './__testUtils__/renderWithGitops';
 import gitopsPlugin from './index';
 
 const service: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
-    name: 'chores-api',
-    annotations: { 'argocd/app-selector': 'app=chores-api' },
+    name: 'payments-api',
+    namespace: 'default',
+    annotations: { 'argocd/app-selector': 'app=payments-api' },
   },
   spec: { type: 'service' },
 };
@@ -24,9 +33,13 @@ describe('gitops frontend plugin', () => {
     expect(gitopsPlugin.id).toBe('gitops');
   });
 
-  it('shows the environments card on services only', () => {
-    const tester = createExtensionTester(entityGitopsEnvironmentsCard);
-    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+  it.each([
+    ['environments', () => createExtensionTester(entityGitopsEnvironmentsCard)],
+    ['sync', () => createExtensionTester(entityGitopsSyncCard)],
+    ['cost', () => createExtensionTester(entityGitopsCostCard)],
+    ['backup', () => createExtensionTester(entityGitopsBackupCard)],
+  ])('shows the %s card on services only', (_name, tester) => {
+    const filter = tester().get(EntityCardBlueprint.dataRefs.filterFunction);
     expect(filter?.(service)).toBe(true);
     expect(filter?.({ ...service, spec: { type: 'website' } })).toBe(false);
     expect(filter?.({ ...service, kind: 'API' })).toBe(false);
@@ -35,10 +48,14 @@ describe('gitops frontend plugin', () => {
   it('renders the environments card extension', async () => {
     const tester = createExtensionTester(entityGitopsEnvironmentsCard);
     renderInTestApp(
-      <EntityProvider entity={service}>{tester.reactElement()}</EntityProvider>,
+      <TestApiProvider apis={[[gitopsApiRef, mockGitopsApi()]]}>
+        <EntityProvider entity={service}>
+          {tester.reactElement()}
+        </EntityProvider>
+      </TestApiProvider>,
     );
-    expect(
-      await screen.findByText('Argo CD applications matching app=chores-api'),
-    ).toBeInTheDocument();
+    expect(await screen.findByTestId('version-staging')).toHaveTextContent(
+      '1.3.2',
+    );
   });
 });

@@ -1,23 +1,77 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
+import { GitopsClient, gitopsApiRef } from './api';
 
 /** Cards and tab show on services; without the annotation they explain what to add. */
 const isService = (entity: Entity) =>
   entity.kind.toLocaleLowerCase('en-US') === 'component' &&
   entity.spec?.type === 'service';
 
-/** The environments card on the entity overview. */
+/** The client of the gitops backend. */
+export const gitopsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: gitopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new GitopsClient(deps),
+    }),
+});
+
+/** The environment matrix on the entity overview. */
 export const entityGitopsEnvironmentsCard = EntityCardBlueprint.make({
   name: 'environments',
   params: {
     filter: isService,
+    type: 'content',
     loader: () =>
       import('./components/EntityGitopsEnvironmentsCard').then(m => (
         <m.EntityGitopsEnvironmentsCard />
+      )),
+  },
+});
+
+/** The Argo CD applications with Sync / Refresh / Rollback. */
+export const entityGitopsSyncCard = EntityCardBlueprint.make({
+  name: 'sync',
+  params: {
+    filter: isService,
+    type: 'content',
+    loader: () =>
+      import('./components/EntityGitopsSyncCard').then(m => (
+        <m.EntityGitopsSyncCard />
+      )),
+  },
+});
+
+/** Cost per environment. */
+export const entityGitopsCostCard = EntityCardBlueprint.make({
+  name: 'cost',
+  params: {
+    filter: isService,
+    loader: () =>
+      import('./components/EntityGitopsCostCard').then(m => (
+        <m.EntityGitopsCostCard />
+      )),
+  },
+});
+
+/** Backups per environment. */
+export const entityGitopsBackupCard = EntityCardBlueprint.make({
+  name: 'backup',
+  params: {
+    filter: isService,
+    loader: () =>
+      import('./components/EntityGitopsBackupCard').then(m => (
+        <m.EntityGitopsBackupCard />
       )),
   },
 });
@@ -43,5 +97,12 @@ export const entityGitopsContent = EntityContentBlueprint.make({
  */
 export const gitopsPlugin = createFrontendPlugin({
   pluginId: 'gitops',
-  extensions: [entityGitopsEnvironmentsCard, entityGitopsContent],
+  extensions: [
+    gitopsApi,
+    entityGitopsEnvironmentsCard,
+    entityGitopsSyncCard,
+    entityGitopsCostCard,
+    entityGitopsBackupCard,
+    entityGitopsContent,
+  ],
 });

@@ -1,40 +1,161 @@
-import { screen } from '@testing-library/react';
-import { renderInTestApp } from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type { Entity } from '@backstage/catalog-model';
+import { screen, within } from '@testing-library/react';
 import { EntityGitopsEnvironmentsCard } from './EntityGitopsEnvironmentsCard';
-
-const entity = (annotations: Record<string, string>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments-api', annotations },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-});
+import {
+  mockGitopsApi,
+  renderWithGitops,
+} from '../../__testUtils__/renderWithGitops';
+import {
+  app,
+  paymentsEntity,
+  paymentsOverview,
+} from '../../__testUtils__/fixtures';
 
 describe('EntityGitopsEnvironmentsCard', () => {
-  it('names the applications the entity maps to', async () => {
-    await renderInTestApp(
-      <EntityProvider
-        entity={entity({ 'argocd/app-selector': 'app=payments-api' })}
-      >
-        <EntityGitopsEnvironmentsCard />
-      </EntityProvider>,
+  it('shows each environment with status, version, deployment, cost and backup', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />);
+
+    expect(await screen.findByText('dev')).toBeInTheDocument();
+    expect(screen.getByText('staging')).toBeInTheDocument();
+    expect(screen.getByText('prod')).toBeInTheDocument();
+
+    expect(screen.getByTestId('version-dev')).toHaveTextContent('1.4.0');
+    expect(screen.getByTestId('version-staging')).toHaveTextContent('1.3.2');
+    expect(screen.getByTestId('version-prod')).toHaveTextContent('1.3.0');
+
+    expect(screen.getByTestId('status-prod')).toHaveTextContent('OutOfSync');
+    expect(screen.getByTestId('status-dev')).toHaveTextContent('Synced');
+    expect(screen.getByTestId('status-dev')).toHaveTextContent('Healthy');
+
+    expect(screen.getByTestId('deployed-dev')).toHaveTextContent(
+      /1 h ago\s*by alice/,
     );
-    expect(screen.getByText('GitOps')).toBeInTheDocument();
+    expect(screen.getByTestId('cost-prod')).toHaveTextContent('$421 / 7d');
+    expect(screen.getByTestId('backup-dev')).toHaveTextContent('RPO 10 h');
+  });
+
+  it('marks versions that differ between neighbouring environments', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />);
     expect(
-      screen.getByText('Argo CD applications matching app=payments-api'),
+      await screen.findByLabelText('staging runs 1.3.2; dev runs 1.4.0'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('prod runs 1.3.0; staging runs 1.3.2'),
     ).toBeInTheDocument();
   });
 
-  it('asks for the annotation when it is missing', async () => {
-    await renderInTestApp(
-      <EntityProvider entity={entity({})}>
-        <EntityGitopsEnvironmentsCard />
-      </EntityProvider>,
-    );
+  it('says when neighbours run the same version', async () => {
+    const overview = paymentsOverview();
+    overview.environments[1].version.version = '1.4.0';
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    expect(
+      await screen.findByLabelText('dev and staging run the same version'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a progress bar while loading', async () => {
+    const api = mockGitopsApi();
+    api.getOverview.mockReturnValue(new Promise(() => {}));
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { api });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the error when the backend fails', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(new Error('backend exploded')),
+    });
+    expect(
+      await screen.findByText('Error: backend exploded', { selector: 'h6' }),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for the annotation when it is missing, without calling the backend', async () => {
+    const api = mockGitopsApi();
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api,
+      entity: {
+        ...paymentsEntity,
+        metadata: { name: 'status-page', annotations: {} },
+      },
+    });
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(screen.getAllByText(/argocd\/app-selector/).length).toBeGreaterThan(
-      0,
+    expect(api.getOverview).not.toHaveBeenCalled();
+  });
+
+  it('keeps the other environments when one Argo CD instance fails', async () => {
+    const overview = paymentsOverview();
+    overview.environments = overview.environments.filter(
+      e => e.name !== 'prod',
     );
+    overview.sources[1] = {
+      kind: 'argocd',
+      name: 'argocd-prod',
+      status: 'error',
+      error: 'connect ECONNREFUSED',
+    };
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    expect(
+      await screen.findByText(
+        /Argo CD instance argocd-prod: unavailable — connect ECONNREFUSED/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('version-dev')).toHaveTextContent('1.4.0');
+    expect(screen.queryByText('prod')).not.toBeInTheDocument();
+  });
+
+  it('degrades cost and backup cells alone when their sources are missing', async () => {
+    const overview = paymentsOverview();
+    overview.environments[0].cost = undefined;
+    overview.environments[0].backup = undefined;
+    overview.sources.push({
+      kind: 'cost',
+      name: 'cluster-prod',
+      status: 'error',
+      error: 'HTTP 503',
+    });
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    expect(await screen.findByTestId('cost-dev')).toHaveTextContent('no data');
+    expect(screen.getByTestId('backup-dev')).toHaveTextContent('not covered');
+    expect(screen.getByText(/Cost source cluster-prod/)).toBeInTheDocument();
+    expect(screen.getByTestId('version-dev')).toHaveTextContent('1.4.0');
+  });
+
+  it('flags a failed last backup and an RPO over target', async () => {
+    const overview = paymentsOverview();
+    const backup = overview.environments[2].backup!;
+    backup.lastPhase = 'Failed';
+    backup.rpoSeconds = 30 * 3600;
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    const cell = await screen.findByTestId('backup-prod');
+    expect(cell).toHaveTextContent('RPO 1 d 6 h (over target)');
+    expect(cell).toHaveTextContent('last: Failed');
+  });
+
+  it('shows unknown statuses as unknown', async () => {
+    const overview = paymentsOverview();
+    overview.environments[0].applications = [
+      app('dev', { sync: 'Unknown', health: 'Unknown' }),
+    ];
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    const cell = await screen.findByTestId('status-dev');
+    expect(within(cell).getAllByText('Unknown')).toHaveLength(2);
+  });
+
+  it('explains when no application matches', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(paymentsOverview({ environments: [] })),
+    });
+    expect(
+      await screen.findByText(/No Argo CD application matches/),
+    ).toBeInTheDocument();
   });
 });

@@ -1,17 +1,180 @@
+import { Fragment } from 'react';
 import {
   InfoCard,
+  Link,
   MissingAnnotationEmptyState,
+  Progress,
+  ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import Tooltip from '@material-ui/core/Tooltip';
+import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
+import { makeStyles } from '@material-ui/core/styles';
 import {
   GITOPS_ANNOTATIONS,
   isGitopsAvailable,
+  type EntityOverview,
+  type EnvironmentOverview,
 } from '@internal/backstage-plugin-gitops-common';
+import { useEntityOverview } from '../../hooks/useEntityOverview';
+import { environmentHealth, environmentSync } from '../../environmentStatus';
+import {
+  formatAgo,
+  formatDuration,
+  formatMoney,
+  shortRevision,
+} from '../../format';
+import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabels';
+import { SourceErrors } from '../SourceErrors';
+
+const useStyles = makeStyles(theme => ({
+  rowHeader: { fontWeight: theme.typography.fontWeightBold as number },
+  gap: { width: 40, textAlign: 'center', padding: theme.spacing(0, 0.5) },
+  differs: { color: theme.palette.warning.dark },
+  version: { fontFamily: 'monospace', fontSize: '1rem' },
+}));
+
+type Row = {
+  label: string;
+  render: (env: EnvironmentOverview, overview: EntityOverview) => JSX.Element;
+};
+
+const ROWS: Row[] = [
+  {
+    label: 'Status',
+    render: env => {
+      const sync = environmentSync(env.applications);
+      const health = environmentHealth(env.applications);
+      if (!sync || !health) return <Typography variant="body2">—</Typography>;
+      return (
+        <>
+          <SyncStatusLabel status={sync} />
+          <br />
+          <HealthStatusLabel status={health} />
+        </>
+      );
+    },
+  },
+  {
+    label: 'Version',
+    render: env => {
+      const app = env.applications.find(a => a.revisionUrl);
+      return (
+        <>
+          <Typography variant="body2" component="span">
+            <strong>{env.version.version ?? 'mixed / unknown'}</strong>
+          </Typography>
+          <br />
+          <Typography variant="caption">
+            rev{' '}
+            {app?.revisionUrl ? (
+              <Link to={app.revisionUrl}>
+                {shortRevision(env.version.revision)}
+              </Link>
+            ) : (
+              shortRevision(env.version.revision)
+            )}
+          </Typography>
+        </>
+      );
+    },
+  },
+  {
+    label: 'Deployed',
+    render: (env, overview) => (
+      <Typography variant="body2">
+        {formatAgo(env.version.deployedAt, overview.asOf)}
+        {env.version.deployedBy ? (
+          <>
+            <br />
+            <Typography variant="caption">
+              by {env.version.deployedBy.replace(/^user:(default\/)?/, '')}
+            </Typography>
+          </>
+        ) : null}
+      </Typography>
+    ),
+  },
+  {
+    label: 'Cost',
+    render: env => (
+      <Typography variant="body2">
+        {env.cost
+          ? `${formatMoney(env.cost.total, env.cost.currency)} / ${
+              env.cost.window
+            }`
+          : 'no data'}
+      </Typography>
+    ),
+  },
+  {
+    label: 'Backup',
+    render: env => {
+      const backup = env.backup;
+      if (!backup) return <Typography variant="body2">not covered</Typography>;
+      const late =
+        backup.rpoSeconds !== undefined &&
+        backup.rpoTargetSeconds !== undefined &&
+        backup.rpoSeconds > backup.rpoTargetSeconds;
+      return (
+        <Typography variant="body2">
+          {backup.rpoSeconds === undefined
+            ? 'no successful backup'
+            : `RPO ${formatDuration(backup.rpoSeconds)}${
+                late ? ' (over target)' : ''
+              }`}
+          {backup.lastPhase && backup.lastPhase !== 'Completed' ? (
+            <>
+              <br />
+              <Typography variant="caption">
+                last: {backup.lastPhase}
+              </Typography>
+            </>
+          ) : null}
+        </Typography>
+      );
+    },
+  },
+];
+
+/** The arrow between two environments, saying when the left one runs a version the right one doesn't. */
+const PromotionGap = ({
+  from,
+  to,
+}: {
+  from: EnvironmentOverview;
+  to: EnvironmentOverview;
+}) => {
+  const classes = useStyles();
+  const differs =
+    from.version.version !== undefined &&
+    from.version.version !== to.version.version;
+  const label = differs
+    ? `${to.name} runs ${to.version.version ?? 'another version'}; ${
+        from.name
+      } runs ${from.version.version}`
+    : `${from.name} and ${to.name} run the same version`;
+  return (
+    <Tooltip title={label}>
+      <ArrowForwardIcon
+        aria-label={label}
+        className={differs ? classes.differs : undefined}
+        fontSize="small"
+        color={differs ? 'inherit' : 'disabled'}
+      />
+    </Tooltip>
+  );
+};
 
 /**
- * Per-environment view of the entity's GitOps state. For now it names the Argo CD
- * applications the entity maps to; the environment matrix fills it in.
+ * One column per environment (dev → staging → prod): sync and health, version, when and by whom it
+ * was deployed, cost, and backup. Versions that differ between neighbours are marked.
  *
  * @public
  */
@@ -27,16 +190,83 @@ export const EntityGitopsEnvironmentsCard = () => {
       />
     );
   }
-  const annotations = entity.metadata.annotations ?? {};
-  const selector = annotations[GITOPS_ANNOTATIONS.argoAppSelector];
-  const names = annotations[GITOPS_ANNOTATIONS.argoAppName];
-  return (
-    <InfoCard title="GitOps">
-      <Typography variant="body2">
-        {selector
-          ? `Argo CD applications matching ${selector}`
-          : `Argo CD applications ${names}`}
-      </Typography>
-    </InfoCard>
-  );
+  return <EnvironmentsMatrix />;
 };
+
+function EnvironmentsMatrix() {
+  const classes = useStyles();
+  const { value: overview, error, loading } = useEntityOverview();
+
+  let content: JSX.Element;
+  if (!overview && loading) {
+    content = <Progress />;
+  } else if (!overview) {
+    content = <ResponseErrorPanel error={error ?? new Error('No data')} />;
+  } else if (overview.environments.length === 0) {
+    content = (
+      <>
+        <SourceErrors sources={overview.sources} kinds={['argocd']} />
+        <Typography variant="body2">
+          No Argo CD application matches this entity's annotations.
+        </Typography>
+      </>
+    );
+  } else {
+    const envs = overview.environments;
+    content = (
+      <>
+        <SourceErrors
+          sources={overview.sources}
+          kinds={['argocd', 'cost', 'velero']}
+        />
+        <Table size="small" aria-label="Environments">
+          <TableHead>
+            <TableRow>
+              <TableCell />
+              {envs.map((env, i) => (
+                <Fragment key={env.name}>
+                  {i > 0 && <TableCell className={classes.gap} />}
+                  <TableCell>
+                    <Typography variant="h6" component="span">
+                      {env.name}
+                    </Typography>
+                  </TableCell>
+                </Fragment>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {ROWS.map(row => (
+              <TableRow key={row.label}>
+                <TableCell
+                  component="th"
+                  scope="row"
+                  className={classes.rowHeader}
+                >
+                  {row.label}
+                </TableCell>
+                {envs.map((env, i) => (
+                  <Fragment key={env.name}>
+                    {i > 0 && (
+                      <TableCell className={classes.gap}>
+                        {row.label === 'Version' && (
+                          <PromotionGap from={envs[i - 1]} to={env} />
+                        )}
+                      </TableCell>
+                    )}
+                    <TableCell
+                      data-testid={`${row.label.toLowerCase()}-${env.name}`}
+                    >
+                      {row.render(env, overview)}
+                    </TableCell>
+                  </Fragment>
+                ))}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </>
+    );
+  }
+  return <InfoCard title="Environments">{content}</InfoCard>;
+}

@@ -1,0 +1,125 @@
+import type {
+  ApplicationSummary,
+  EntityOverview,
+  EnvironmentOverview,
+} from '@internal/backstage-plugin-gitops-common';
+import type { Entity } from '@backstage/catalog-model';
+
+/** Test data shaped like the backend's answer for the example `payments-api`. */
+
+export const paymentsEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-api',
+    namespace: 'default',
+    annotations: { 'argocd/app-selector': 'app=payments-api' },
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+
+export const AS_OF = '2026-11-23T12:00:00.000Z';
+
+export function app(
+  env: string,
+  overrides: Partial<ApplicationSummary> = {},
+): ApplicationSummary {
+  return {
+    instance: env === 'prod' ? 'argocd-prod' : 'argocd-main',
+    name: `payments-api-${env}`,
+    namespace: 'argocd',
+    project: 'default',
+    environment: env,
+    sync: 'Synced',
+    health: 'Healthy',
+    revision: `${env}00000000000000000000000000000000000abc`.slice(0, 40),
+    images: ['registry.example.com/payments-api:1.0.0'],
+    lastSyncedAt: '2026-11-23T11:00:00.000Z',
+    autoSync: env !== 'prod',
+    destination: { namespace: `payments-api-${env}` },
+    url: `http://argo.example.com/applications/argocd/payments-api-${env}`,
+    ...overrides,
+  };
+}
+
+function environment(
+  name: string,
+  version: string,
+  overrides: Partial<EnvironmentOverview> = {},
+): EnvironmentOverview {
+  return {
+    name,
+    applications: [
+      app(name, { images: [`registry.example.com/payments-api:${version}`] }),
+    ],
+    version: {
+      version,
+      revision: `${name}0000000000000000000000000000000000abc`.slice(0, 40),
+      deployedAt: '2026-11-23T11:00:00.000Z',
+      deployedBy: 'user:default/alice',
+    },
+    cost: {
+      window: '7d',
+      currency: 'USD',
+      total: name === 'prod' ? 420.5 : 35.25,
+      cpu: 20,
+      ram: 10,
+      pv: 3,
+      network: 2.25,
+      efficiency: 0.42,
+      daily: [
+        { date: '2026-11-21', total: 5 },
+        { date: '2026-11-22', total: 6 },
+        { date: '2026-11-23', total: 4 },
+      ],
+    },
+    backup: {
+      lastSuccessfulAt: '2026-11-23T02:05:00.000Z',
+      lastSuccessfulName: `payments-api-${name}-daily-20261123020000`,
+      rpoSeconds: 9.9 * 3600,
+      rpoTargetSeconds: 26 * 3600,
+      schedules: [
+        {
+          name: `payments-api-${name}-daily`,
+          cron: '0 2 * * *',
+          paused: false,
+          lastBackupAt: '2026-11-23T02:00:00.000Z',
+        },
+      ],
+      lastPhase: 'Completed',
+      failures: [],
+      uncoveredNamespaces: [],
+      unavailableLocations: [],
+    },
+    ...overrides,
+  };
+}
+
+/** dev 1.4.0, staging 1.3.2, prod 1.3.0 OutOfSync — the example fleet's state. */
+export function paymentsOverview(
+  overrides: Partial<EntityOverview> = {},
+): EntityOverview {
+  return {
+    entityRef: 'component:default/payments-api',
+    asOf: AS_OF,
+    environments: [
+      environment('dev', '1.4.0'),
+      environment('staging', '1.3.2'),
+      environment('prod', '1.3.0', {
+        applications: [
+          app('prod', {
+            sync: 'OutOfSync',
+            images: ['registry.example.com/payments-api:1.3.0'],
+          }),
+        ],
+      }),
+    ],
+    sources: [
+      { kind: 'argocd', name: 'argocd-main', status: 'ok', fetchedAt: AS_OF },
+      { kind: 'argocd', name: 'argocd-prod', status: 'ok', fetchedAt: AS_OF },
+      { kind: 'cost', name: 'cluster-main', status: 'ok', fetchedAt: AS_OF },
+      { kind: 'velero', name: 'cluster-main', status: 'ok', fetchedAt: AS_OF },
+    ],
+    ...overrides,
+  };
+}

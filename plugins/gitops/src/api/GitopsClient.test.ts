@@ -1,0 +1,118 @@
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { GitopsClient } from './GitopsClient';
+import { paymentsOverview } from '../__testUtils__/fixtures';
+
+const server = setupServer();
+const base = 'http://backstage.test/api/gitops';
+const entity = {
+  kind: 'Component',
+  namespace: 'default',
+  name: 'payments-api',
+};
+
+describe('GitopsClient', () => {
+  registerMswTestHooks(server);
+
+  const client = new GitopsClient({
+    discoveryApi: { getBaseUrl: async () => base },
+    fetchApi: {
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...init?.headers, Authorization: 'Bearer user-token' },
+        }),
+    },
+  });
+
+  it('reads the overview of an entity through fetchApi', async () => {
+    let auth: string | null = null;
+    server.use(
+      http.get(
+        `${base}/entities/component/default/payments-api/overview`,
+        ({ request }) => {
+          auth = request.headers.get('authorization');
+          return HttpResponse.json(paymentsOverview());
+        },
+      ),
+    );
+    const overview = await client.getOverview(entity);
+    expect(overview.environments.map(e => e.version.version)).toEqual([
+      '1.4.0',
+      '1.3.2',
+      '1.3.0',
+    ]);
+    expect(auth).toBe('Bearer user-token');
+  });
+
+  it('passes the cost window', async () => {
+    let window: string | null = null;
+    server.use(
+      http.get(
+        `${base}/entities/component/default/payments-api/overview`,
+        ({ request }) => {
+          window = new URL(request.url).searchParams.get('costWindow');
+          return HttpResponse.json(paymentsOverview());
+        },
+      ),
+    );
+    await client.getOverview(entity, { costWindow: '30d' });
+    expect(window).toBe('30d');
+  });
+
+  it('posts actions, with the history id for a rollback', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.post(
+        `${base}/entities/component/default/payments-api/applications/argocd-prod/payments-api-prod/:action`,
+        async ({ request, params }) => {
+          bodies.push({ action: params.action, body: await request.json() });
+          return HttpResponse.json({ application: {} });
+        },
+      ),
+    );
+    const application = { instance: 'argocd-prod', name: 'payments-api-prod' };
+    await client.runApplicationAction(entity, application, { type: 'sync' });
+    await client.runApplicationAction(entity, application, {
+      type: 'rollback',
+      id: 4,
+    });
+    expect(bodies).toEqual([
+      { action: 'sync', body: {} },
+      { action: 'rollback', body: { id: 4 } },
+    ]);
+  });
+
+  it('turns an error answer into a ResponseError with the backend message', async () => {
+    server.use(
+      http.post(
+        `${base}/entities/component/default/payments-api/applications/:i/:a/sync`,
+        () =>
+          HttpResponse.json(
+            // The body Backstage's error handler sends.
+            {
+              error: {
+                name: 'NotAllowedError',
+                message: 'not allowed to sync',
+              },
+              request: { method: 'POST', url: '/sync' },
+              response: { statusCode: 403 },
+            },
+            { status: 403 },
+          ),
+      ),
+    );
+    await expect(
+      client.runApplicationAction(
+        entity,
+        { instance: 'argocd-main', name: 'payments-api-dev' },
+        { type: 'sync' },
+      ),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      response: { status: 403 },
+      body: { error: { message: 'not allowed to sync' } },
+    });
+  });
+});

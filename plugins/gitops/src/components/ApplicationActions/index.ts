@@ -1,0 +1,1 @@
+export { ApplicationActions } from './ApplicationActions';

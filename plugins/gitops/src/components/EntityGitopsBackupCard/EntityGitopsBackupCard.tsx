@@ -1,0 +1,167 @@
+import {
+  InfoCard,
+  MissingAnnotationEmptyState,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import {
+  GITOPS_ANNOTATIONS,
+  isGitopsAvailable,
+  type EnvironmentBackup,
+  type EnvironmentOverview,
+} from '@internal/backstage-plugin-gitops-common';
+import { useEntityOverview } from '../../hooks/useEntityOverview';
+import { formatAgo, formatDuration } from '../../format';
+import { SourceErrors } from '../SourceErrors';
+
+const RpoStatus = ({ backup }: { backup: EnvironmentBackup }) => {
+  if (backup.rpoSeconds === undefined) {
+    return <StatusError>No successful backup</StatusError>;
+  }
+  const rpo = `RPO ${formatDuration(backup.rpoSeconds)}`;
+  if (backup.rpoTargetSeconds === undefined) return <StatusOK>{rpo}</StatusOK>;
+  const target = `target ${formatDuration(backup.rpoTargetSeconds)}`;
+  return backup.rpoSeconds > backup.rpoTargetSeconds ? (
+    <StatusError>
+      {rpo} — over {target}
+    </StatusError>
+  ) : (
+    <StatusOK>
+      {rpo} — within {target}
+    </StatusOK>
+  );
+};
+
+const EnvironmentBackupView = ({
+  env,
+  asOf,
+}: {
+  env: EnvironmentOverview;
+  asOf: string;
+}) => {
+  const backup = env.backup;
+  return (
+    <Box mb={2} data-testid={`backup-env-${env.name}`}>
+      <Typography variant="h6" component="h3">
+        {env.name}
+      </Typography>
+      {!backup ? (
+        <StatusWarning>No Velero data for this environment</StatusWarning>
+      ) : (
+        <>
+          <RpoStatus backup={backup} />
+          <Typography variant="body2">
+            Last successful backup:{' '}
+            {backup.lastSuccessfulAt
+              ? `${formatAgo(backup.lastSuccessfulAt, asOf)} (${
+                  backup.lastSuccessfulName
+                })`
+              : 'none'}
+          </Typography>
+          <Typography variant="body2">
+            Schedule:{' '}
+            {backup.schedules.length === 0
+              ? 'none'
+              : backup.schedules
+                  .map(
+                    s => `${s.name} (${s.cron}${s.paused ? ', paused' : ''})`,
+                  )
+                  .join(', ')}
+          </Typography>
+          {backup.lastPhase && (
+            <Typography variant="body2">
+              Last backup: {backup.lastPhase}
+            </Typography>
+          )}
+          {backup.uncoveredNamespaces.length > 0 && (
+            <Alert severity="warning">
+              No schedule backs up namespace
+              {backup.uncoveredNamespaces.length > 1 ? 's' : ''}{' '}
+              {backup.uncoveredNamespaces.join(', ')}
+            </Alert>
+          )}
+          {backup.unavailableLocations.length > 0 && (
+            <Alert severity="error">
+              Backup storage location {backup.unavailableLocations.join(', ')}{' '}
+              is Unavailable: new backups fail
+            </Alert>
+          )}
+          {backup.failures.length > 0 && (
+            <Box
+              component="ul"
+              m={0}
+              pl={2}
+              aria-label={`Failed backups in ${env.name}`}
+            >
+              {backup.failures.map(f => (
+                <li key={f.name}>
+                  <Typography variant="body2">
+                    {f.phase}: {f.name}
+                    {f.at ? `, ${formatAgo(f.at, asOf)}` : ''} — {f.errors}{' '}
+                    error
+                    {f.errors === 1 ? '' : 's'}, {f.warnings} warning
+                    {f.warnings === 1 ? '' : 's'}
+                  </Typography>
+                </li>
+              ))}
+            </Box>
+          )}
+        </>
+      )}
+    </Box>
+  );
+};
+
+/**
+ * Per environment: the last successful Velero backup, the RPO against the target, the schedule,
+ * recent failures, and warnings for namespaces without a schedule or an unavailable storage location.
+ *
+ * @public
+ */
+export const EntityGitopsBackupCard = () => {
+  const { entity } = useEntity();
+  if (!isGitopsAvailable(entity)) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={[
+          GITOPS_ANNOTATIONS.argoAppSelector,
+          GITOPS_ANNOTATIONS.argoAppName,
+        ]}
+      />
+    );
+  }
+  return <Backups />;
+};
+
+function Backups() {
+  const { value: overview, error, loading } = useEntityOverview();
+  let content: JSX.Element;
+  if (!overview && loading) content = <Progress />;
+  else if (!overview)
+    content = <ResponseErrorPanel error={error ?? new Error('No data')} />;
+  else
+    content = (
+      <>
+        <SourceErrors sources={overview.sources} kinds={['velero']} />
+        {overview.environments.length === 0 ? (
+          <Typography variant="body2">No environments to show.</Typography>
+        ) : (
+          overview.environments.map(env => (
+            <EnvironmentBackupView
+              key={env.name}
+              env={env}
+              asOf={overview.asOf}
+            />
+          ))
+        )}
+      </>
+    );
+  return <InfoCard title="Backups">{content}</InfoCard>;
+}

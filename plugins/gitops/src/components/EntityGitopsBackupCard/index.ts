@@ -1,0 +1,1 @@
+export { EntityGitopsBackupCard } from './EntityGitopsBackupCard';

@@ -1,0 +1,1 @@
+export { EntityGitopsCostCard } from './EntityGitopsCostCard';

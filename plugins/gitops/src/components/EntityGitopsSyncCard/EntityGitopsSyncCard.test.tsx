@@ -1,0 +1,212 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EntityGitopsSyncCard } from './EntityGitopsSyncCard';
+import {
+  mockAlertApi,
+  mockGitopsApi,
+  renderWithGitops,
+} from '../../__testUtils__/renderWithGitops';
+import {
+  app,
+  paymentsEntity,
+  paymentsOverview,
+} from '../../__testUtils__/fixtures';
+
+const rowOf = (name: string) => screen.getByText(name).closest('tr')!;
+
+describe('EntityGitopsSyncCard', () => {
+  it('lists each application with sync, health, last sync and a link to Argo CD', async () => {
+    await renderWithGitops(<EntityGitopsSyncCard />);
+    await screen.findByText('payments-api-prod');
+    const prod = rowOf('payments-api-prod');
+    expect(prod).toHaveTextContent('OutOfSync');
+    expect(prod).toHaveTextContent('Healthy');
+    expect(prod).toHaveTextContent('argocd-prod');
+    expect(prod).toHaveTextContent('1 h ago');
+    expect(
+      screen.getByRole('link', {
+        name: /^payments-api-prod in Argo CD argocd-prod/,
+      }),
+    ).toHaveAttribute(
+      'href',
+      'http://argo.example.com/applications/argocd/payments-api-prod',
+    );
+  });
+
+  it('shows a running operation', async () => {
+    const overview = paymentsOverview();
+    overview.environments[2].applications = [
+      app('prod', {
+        sync: 'OutOfSync',
+        health: 'Progressing',
+        operation: { phase: 'Running', kind: 'sync', message: 'syncing' },
+      }),
+    ];
+    await renderWithGitops(<EntityGitopsSyncCard />, {
+      api: mockGitopsApi(overview),
+    });
+    await screen.findByText('payments-api-prod');
+    const prod = rowOf('payments-api-prod');
+    expect(prod).toHaveTextContent('Running');
+    expect(prod).toHaveTextContent('sync: syncing');
+    expect(
+      within(prod).getByLabelText('Sync: An operation is running'),
+    ).toBeInTheDocument();
+  });
+
+  it('syncs after confirmation and reloads the overview', async () => {
+    const api = mockGitopsApi();
+    api.runApplicationAction.mockResolvedValue({ application: app('prod') });
+    await renderWithGitops(<EntityGitopsSyncCard />, { api });
+    await screen.findByText('payments-api-prod');
+
+    await userEvent.click(
+      within(rowOf('payments-api-prod')).getByRole('button', { name: 'Sync' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Sync payments-api-prod?');
+    expect(api.runApplicationAction).not.toHaveBeenCalled();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sync' }));
+
+    await waitFor(() =>
+      expect(api.runApplicationAction).toHaveBeenCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'payments-api' },
+        { instance: 'argocd-prod', name: 'payments-api-prod' },
+        { type: 'sync' },
+      ),
+    );
+    await waitFor(() => expect(api.getOverview).toHaveBeenCalledTimes(2));
+  });
+
+  it('refreshes without a dialog', async () => {
+    const api = mockGitopsApi();
+    api.runApplicationAction.mockResolvedValue({ application: app('dev') });
+    await renderWithGitops(<EntityGitopsSyncCard />, { api });
+    await screen.findByText('payments-api-dev');
+    await userEvent.click(
+      within(rowOf('payments-api-dev')).getByRole('button', {
+        name: 'Refresh',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.runApplicationAction).toHaveBeenCalledWith(
+        expect.anything(),
+        { instance: 'argocd-main', name: 'payments-api-dev' },
+        { type: 'refresh' },
+      ),
+    );
+  });
+
+  it('rolls back to a chosen earlier deployment', async () => {
+    const api = mockGitopsApi();
+    api.runApplicationAction.mockResolvedValue({ application: app('prod') });
+    api.getHistory.mockResolvedValue({
+      entityRef: 'component:default/payments-api',
+      sources: [],
+      entries: [1, 2, 3].map(id => ({
+        instance: 'argocd-prod',
+        application: 'payments-api-prod',
+        environment: 'prod',
+        id,
+        revision: `rev${id}000000`,
+        images: [`registry.example.com/payments-api:1.2.${id}`],
+      })),
+    });
+    await renderWithGitops(<EntityGitopsSyncCard />, { api });
+    await screen.findByText('payments-api-prod');
+    await userEvent.click(
+      within(rowOf('payments-api-prod')).getByRole('button', {
+        name: 'Rollback',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    // The current deployment (#3) is not offered.
+    expect(await within(dialog).findByText(/#2 ·/)).toBeInTheDocument();
+    expect(within(dialog).queryByText(/#3 ·/)).not.toBeInTheDocument();
+    const confirm = within(dialog).getByRole('button', { name: 'Roll back' });
+    expect(confirm).toBeDisabled();
+    await userEvent.click(within(dialog).getByLabelText(/#1 ·/));
+    await userEvent.click(confirm);
+    await waitFor(() =>
+      expect(api.runApplicationAction).toHaveBeenCalledWith(
+        expect.anything(),
+        { instance: 'argocd-prod', name: 'payments-api-prod' },
+        { type: 'rollback', id: 1 },
+      ),
+    );
+  });
+
+  it('explains why rollback is off for automated sync', async () => {
+    await renderWithGitops(<EntityGitopsSyncCard />);
+    await screen.findByText('payments-api-dev');
+    expect(
+      within(rowOf('payments-api-dev')).getByLabelText(
+        /Rollback: Argo CD does not roll back applications with automated sync/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('reports a failed action', async () => {
+    const api = mockGitopsApi();
+    api.runApplicationAction.mockRejectedValue(new Error('permission denied'));
+    const alertApi = mockAlertApi();
+    await renderWithGitops(<EntityGitopsSyncCard />, { api, alertApi });
+    await screen.findByText('payments-api-dev');
+    await userEvent.click(
+      within(rowOf('payments-api-dev')).getByRole('button', {
+        name: 'Refresh',
+      }),
+    );
+    await waitFor(() =>
+      expect(alertApi.post).toHaveBeenCalledWith(
+        expect.objectContaining({
+          message: 'refresh of payments-api-dev failed: permission denied',
+          severity: 'error',
+        }),
+      ),
+    );
+  });
+
+  it('shows loading, error and missing-annotation states', async () => {
+    const pending = mockGitopsApi();
+    pending.getOverview.mockReturnValue(new Promise(() => {}));
+    const { unmount } = await renderWithGitops(<EntityGitopsSyncCard />, {
+      api: pending,
+    });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+    unmount();
+
+    const failing = await renderWithGitops(<EntityGitopsSyncCard />, {
+      api: mockGitopsApi(new Error('boom')),
+    });
+    expect(
+      await screen.findByText('Error: boom', { selector: 'h6' }),
+    ).toBeInTheDocument();
+    failing.unmount();
+
+    await renderWithGitops(<EntityGitopsSyncCard />, {
+      entity: { ...paymentsEntity, metadata: { name: 'x', annotations: {} } },
+    });
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
+  });
+
+  it('names a failing instance while listing the others', async () => {
+    const overview = paymentsOverview();
+    overview.environments.pop();
+    overview.sources[1] = {
+      kind: 'argocd',
+      name: 'argocd-prod',
+      status: 'error',
+      error: 'timeout after 5000 ms',
+    };
+    await renderWithGitops(<EntityGitopsSyncCard />, {
+      api: mockGitopsApi(overview),
+    });
+    expect(
+      await screen.findByText(
+        /argocd-prod: unavailable — timeout after 5000 ms/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('payments-api-dev')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { EntityGitopsSyncCard } from './EntityGitopsSyncCard';

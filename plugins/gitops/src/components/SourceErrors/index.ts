@@ -1,0 +1,1 @@
+export { SourceErrors } from './SourceErrors';

@@ -1,0 +1,5 @@
+export {
+  SyncStatusLabel,
+  HealthStatusLabel,
+  OperationLabel,
+} from './StatusLabels';

@@ -1,0 +1,52 @@
+/** Formatting shared by the cards. Pure functions, so they are tested without rendering. */
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** `3 h`, `2 d 4 h`, `45 min`: durations as people read them on a dashboard. */
+export function formatDuration(seconds: number): string {
+  if (seconds < MINUTE) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < HOUR) return `${Math.round(seconds / MINUTE)} min`;
+  if (seconds < DAY) return `${Math.round(seconds / HOUR)} h`;
+  const days = Math.floor(seconds / DAY);
+  const hours = Math.round((seconds - days * DAY) / HOUR);
+  return hours ? `${days} d ${hours} h` : `${days} d`;
+}
+
+/** `5 min ago` relative to `now` (the overview's `asOf`, so tests and screenshots are stable). */
+export function formatAgo(iso: string | undefined, now: string | Date): string {
+  if (!iso) return 'never';
+  const seconds = (new Date(now).getTime() - new Date(iso).getTime()) / 1000;
+  if (!Number.isFinite(seconds)) return 'unknown';
+  return seconds < 0 ? 'just now' : `${formatDuration(seconds)} ago`;
+}
+
+export function formatMoney(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: amount < 10 ? 2 : 0,
+    }).format(amount);
+  } catch {
+    // An unknown currency code from config still shows the amount.
+    return `${amount.toFixed(2)} ${currency}`;
+  }
+}
+
+export function formatPercent(ratio: number | undefined): string {
+  return ratio === undefined ? '—' : `${Math.round(ratio * 100)}%`;
+}
+
+/** The tag of an image reference (`registry/app:1.4.0` → `1.4.0`), ignoring registry ports. */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1 ? undefined : withoutDigest.slice(colon + 1);
+}
+
+export function shortRevision(revision: string | undefined): string {
+  return revision ? revision.slice(0, 7) : '—';
+}
