@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
+  globalSetup: './packages/app/e2e-tests/globalSetup.ts',
   timeout: 60_000,
   expect: { timeout: 20_000 },
   // One backend and one fleet: tests that change state (sync, promote) must not interleave.

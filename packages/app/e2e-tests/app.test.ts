@@ -1,27 +1,92 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 
-test('a guest opens payments-api and sees its GitOps card', async ({
-  page,
-}) => {
+async function signIn(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
-
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+}
 
+async function openEntity(page: Page, name: string, tab = '') {
+  await page.goto(`/catalog/default/component/${name}${tab}`);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+}
+
+test('a guest opens payments-api and sees its three environments', async ({
+  page,
+}) => {
+  await signIn(page);
   await page.getByRole('link', { name: 'payments-api' }).click();
   await expect(
     page.getByRole('heading', { name: 'payments-api' }),
   ).toBeVisible();
-  await expect(page.getByText('GitOps', { exact: true }).first()).toBeVisible();
-  await expect(
-    page.getByText('Argo CD applications matching app=payments-api'),
-  ).toBeVisible();
+
+  // Versions differ per environment, as the fleet's git repository says.
+  await expect(page.getByTestId('version-dev')).toContainText('1.4.0');
+  await expect(page.getByTestId('version-staging')).toContainText('1.3.2');
+  await expect(page.getByTestId('version-prod')).toContainText('1.3.0');
+  // prod waits for a manual sync of what git holds.
+  await expect(page.getByTestId('status-prod')).toContainText('OutOfSync');
+  await expect(page.getByTestId('cost-dev')).toContainText('/');
+  await expect(page.getByTestId('backup-prod')).toContainText('RPO');
 
   await page.screenshot({
     path: 'e2e-results/payments-api-overview.png',
     fullPage: true,
   });
+});
+
+test('an owner syncs payments-api-prod and sees it reach Synced/Healthy live', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openEntity(page, 'payments-api', '/gitops');
+
+  const row = page.getByRole('row', { name: /payments-api-prod/ });
+  await expect(row).toContainText('OutOfSync');
+  await row.getByRole('button', { name: 'Sync' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Sync payments-api-prod?');
+  await dialog.getByRole('button', { name: 'Sync' }).click();
+
+  // No reload: the page follows the operation through Signals.
+  await expect(row).not.toContainText('OutOfSync', { timeout: 10_000 });
+  await expect(row).toContainText('Synced');
+  await expect(row).toContainText('Healthy');
+  await expect(page.getByTestId('version-prod')).toContainText('1.3.1');
+
+  await page.screenshot({
+    path: 'e2e-results/payments-api-gitops-tab.png',
+    fullPage: true,
+  });
+});
+
+test('a user who does not own the service sees the actions disabled', async ({
+  page,
+}) => {
+  // guest is in team-payments; chores-api belongs to team-household.
+  await signIn(page);
+  await openEntity(page, 'chores-api', '/gitops');
+  const row = page.getByRole('row', { name: /chores-api-staging/ });
+  await expect(row).toContainText('Degraded');
+  await expect(row.getByRole('button', { name: 'Sync' })).toBeDisabled();
+  await expect(row.getByRole('button', { name: 'Refresh' })).toBeDisabled();
+  await expect(row.getByRole('button', { name: 'Rollback' })).toBeDisabled();
+  await expect(
+    row.getByLabel(
+      /Sync: You are not allowed to sync applications of chores-api/,
+    ),
+  ).toBeVisible();
+});
+
+test('a service without GitOps annotations explains what to add', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openEntity(page, 'status-page');
+  await expect(page.getByText(/Missing Annotation/i).first()).toBeVisible();
+  await expect(page.getByText('argocd/app-selector').first()).toBeVisible();
 });

@@ -1,0 +1,25 @@
+/**
+ * The backend answers its health check before the catalog has read the example entities;
+ * wait until payments-api is in the catalog so the first test doesn't race the ingestion.
+ */
+export default async function globalSetup() {
+  const base = process.env.PLAYWRIGHT_URL ?? 'http://localhost:7007';
+  const deadline = Date.now() + 120_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const auth = await fetch(`${base}/api/auth/guest/refresh`);
+      const { backstageIdentity } = await auth.json();
+      const res = await fetch(
+        `${base}/api/catalog/entities/by-name/component/default/payments-api`,
+        { headers: { Authorization: `Bearer ${backstageIdentity.token}` } },
+      );
+      if (res.ok) return;
+      last = `catalog answered ${res.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  throw new Error(`payments-api never appeared in the catalog: ${last}`);
+}
