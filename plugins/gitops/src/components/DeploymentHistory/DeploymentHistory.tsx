@@ -1,16 +1,10 @@
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { useEffect } from 'react';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
 import {
   ResponseErrorPanel,
   Table,
   type TableColumn,
 } from '@backstage/core-components';
 import type { DeploymentHistoryEntry } from '@internal/backstage-plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
-import { useEntitySignal } from '../../hooks/useEntitySignal';
+import { useLiveEntityQuery } from '../../hooks/useLiveEntityQuery';
 import { shortRevision } from '../../format';
 import { SourceErrors } from '../SourceErrors';
 
@@ -41,17 +35,7 @@ const columns: TableColumn<DeploymentHistoryEntry>[] = [
  * @public
  */
 export const DeploymentHistory = () => {
-  const { entity } = useEntity();
-  const api = useApi(gitopsApiRef);
-  const { lastSignal } = useEntitySignal();
-  const history = useAsyncRetry(
-    () => api.getHistory(getCompoundEntityRef(entity)),
-    [api, entity],
-  );
-  const { retry } = history;
-  useEffect(() => {
-    if (lastSignal) retry();
-  }, [lastSignal, retry]);
+  const history = useLiveEntityQuery((api, entity) => api.getHistory(entity));
 
   if (history.error) return <ResponseErrorPanel error={history.error} />;
   return (

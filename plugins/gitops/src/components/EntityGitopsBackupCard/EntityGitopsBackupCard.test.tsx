@@ -1,10 +1,11 @@
 import { screen } from '@testing-library/react';
 import { EntityGitopsBackupCard } from './EntityGitopsBackupCard';
+import { itShowsTheSharedCardStates } from '../../__testUtils__/cardStates';
 import {
   mockGitopsApi,
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
-import { paymentsEntity, paymentsOverview } from '../../__testUtils__/fixtures';
+import { paymentsOverview } from '../../__testUtils__/fixtures';
 
 describe('EntityGitopsBackupCard', () => {
   it('shows the last successful backup, RPO against target and the schedule', async () => {
@@ -116,26 +117,5 @@ describe('EntityGitopsBackupCard', () => {
     expect(screen.getByTestId('backup-env-dev')).toHaveTextContent('RPO 10 h');
   });
 
-  it('shows loading, error and missing-annotation states', async () => {
-    const pending = mockGitopsApi();
-    pending.getOverview.mockReturnValue(new Promise(() => {}));
-    const first = await renderWithGitops(<EntityGitopsBackupCard />, {
-      api: pending,
-    });
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
-    first.unmount();
-
-    const second = await renderWithGitops(<EntityGitopsBackupCard />, {
-      api: mockGitopsApi(new Error('velero down')),
-    });
-    expect(
-      await screen.findByText('Error: velero down', { selector: 'h6' }),
-    ).toBeInTheDocument();
-    second.unmount();
-
-    await renderWithGitops(<EntityGitopsBackupCard />, {
-      entity: { ...paymentsEntity, metadata: { name: 'x', annotations: {} } },
-    });
-    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-  });
+  itShowsTheSharedCardStates(() => <EntityGitopsBackupCard />);
 });

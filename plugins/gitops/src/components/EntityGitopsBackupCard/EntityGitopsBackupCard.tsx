@@ -1,25 +1,20 @@
 import {
   InfoCard,
-  MissingAnnotationEmptyState,
-  Progress,
-  ResponseErrorPanel,
   StatusError,
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import {
-  GITOPS_ANNOTATIONS,
-  isGitopsAvailable,
-  type EnvironmentBackup,
-  type EnvironmentOverview,
+import type {
+  EnvironmentBackup,
+  EnvironmentOverview,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
 import { formatAgo, formatDuration } from '../../format';
 import { SourceErrors } from '../SourceErrors';
+import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
 const RpoStatus = ({ backup }: { backup: EnvironmentBackup }) => {
   if (backup.rpoSeconds === undefined) {
@@ -125,43 +120,34 @@ const EnvironmentBackupView = ({
  *
  * @public
  */
-export const EntityGitopsBackupCard = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <MissingAnnotationEmptyState
-        annotation={[
-          GITOPS_ANNOTATIONS.argoAppSelector,
-          GITOPS_ANNOTATIONS.argoAppName,
-        ]}
-      />
-    );
-  }
-  return <Backups />;
-};
+export const EntityGitopsBackupCard = () => (
+  <RequireGitopsAnnotations>
+    <Backups />
+  </RequireGitopsAnnotations>
+);
 
 function Backups() {
-  const { value: overview, error, loading } = useEntityOverview();
-  let content: JSX.Element;
-  if (!overview && loading) content = <Progress />;
-  else if (!overview)
-    content = <ResponseErrorPanel error={error ?? new Error('No data')} />;
-  else
-    content = (
-      <>
-        <SourceErrors sources={overview.sources} kinds={['velero']} />
-        {overview.environments.length === 0 ? (
-          <Typography variant="body2">No environments to show.</Typography>
-        ) : (
-          overview.environments.map(env => (
-            <EnvironmentBackupView
-              key={env.name}
-              env={env}
-              asOf={overview.asOf}
-            />
-          ))
+  const state = useEntityOverview();
+  return (
+    <InfoCard title="Backups">
+      <OverviewStates state={state}>
+        {overview => (
+          <>
+            <SourceErrors sources={overview.sources} kinds={['velero']} />
+            {overview.environments.length === 0 ? (
+              <Typography variant="body2">No environments to show.</Typography>
+            ) : (
+              overview.environments.map(env => (
+                <EnvironmentBackupView
+                  key={env.name}
+                  env={env}
+                  asOf={overview.asOf}
+                />
+              ))
+            )}
+          </>
         )}
-      </>
-    );
-  return <InfoCard title="Backups">{content}</InfoCard>;
+      </OverviewStates>
+    </InfoCard>
+  );
 }

@@ -1,19 +1,12 @@
-import {
-  Content,
-  MissingAnnotationEmptyState,
-} from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { Content } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
-import {
-  GITOPS_ANNOTATIONS,
-  isGitopsAvailable,
-} from '@internal/backstage-plugin-gitops-common';
 import { EntityGitopsEnvironmentsCard } from '../EntityGitopsEnvironmentsCard';
 import { EntityGitopsSyncCard } from '../EntityGitopsSyncCard';
 import { EntityGitopsCostCard } from '../EntityGitopsCostCard';
 import { EntityGitopsBackupCard } from '../EntityGitopsBackupCard';
 import { DeploymentHistory } from '../DeploymentHistory';
 import { ResourceTree } from '../ResourceTree';
+import { RequireGitopsAnnotations } from '../GitopsCardStates';
 
 /**
  * The GitOps tab: the environment matrix, the applications with their actions, deployment
@@ -21,22 +14,9 @@ import { ResourceTree } from '../ResourceTree';
  *
  * @public
  */
-export const EntityGitopsContent = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <Content>
-        <MissingAnnotationEmptyState
-          annotation={[
-            GITOPS_ANNOTATIONS.argoAppSelector,
-            GITOPS_ANNOTATIONS.argoAppName,
-          ]}
-        />
-      </Content>
-    );
-  }
-  return (
-    <Content>
+export const EntityGitopsContent = () => (
+  <Content>
+    <RequireGitopsAnnotations>
       <Grid container spacing={3}>
         <Grid item xs={12}>
           <EntityGitopsEnvironmentsCard />
@@ -57,6 +37,6 @@ export const EntityGitopsContent = () => {
           <EntityGitopsCostCard />
         </Grid>
       </Grid>
-    </Content>
-  );
-};
+    </RequireGitopsAnnotations>
+  </Content>
+);

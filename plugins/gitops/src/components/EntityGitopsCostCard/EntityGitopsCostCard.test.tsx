@@ -1,11 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EntityGitopsCostCard } from './EntityGitopsCostCard';
+import { itShowsTheSharedCardStates } from '../../__testUtils__/cardStates';
 import {
   mockGitopsApi,
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
-import { paymentsEntity, paymentsOverview } from '../../__testUtils__/fixtures';
+import { paymentsOverview } from '../../__testUtils__/fixtures';
 
 describe('EntityGitopsCostCard', () => {
   it('shows total, breakdown, efficiency and trend per environment', async () => {
@@ -92,26 +93,5 @@ describe('EntityGitopsCostCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows loading, error and missing-annotation states', async () => {
-    const pending = mockGitopsApi();
-    pending.getOverview.mockReturnValue(new Promise(() => {}));
-    const first = await renderWithGitops(<EntityGitopsCostCard />, {
-      api: pending,
-    });
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
-    first.unmount();
-
-    const second = await renderWithGitops(<EntityGitopsCostCard />, {
-      api: mockGitopsApi(new Error('cost down')),
-    });
-    expect(
-      await screen.findByText('Error: cost down', { selector: 'h6' }),
-    ).toBeInTheDocument();
-    second.unmount();
-
-    await renderWithGitops(<EntityGitopsCostCard />, {
-      entity: { ...paymentsEntity, metadata: { name: 'x', annotations: {} } },
-    });
-    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-  });
+  itShowsTheSharedCardStates(() => <EntityGitopsCostCard />);
 });

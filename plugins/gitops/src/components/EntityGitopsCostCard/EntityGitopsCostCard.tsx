@@ -1,12 +1,5 @@
 import { useState } from 'react';
-import {
-  InfoCard,
-  MissingAnnotationEmptyState,
-  Progress,
-  ResponseErrorPanel,
-  TrendLine,
-} from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { InfoCard, TrendLine } from '@backstage/core-components';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -15,14 +8,14 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
-import {
-  GITOPS_ANNOTATIONS,
-  isGitopsAvailable,
-  type EnvironmentCost,
+import type {
+  EntityOverview,
+  EnvironmentCost,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
 import { formatMoney, formatPercent } from '../../format';
 import { SourceErrors } from '../SourceErrors';
+import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
 /** The windows offered; the backend accepts any Kubecost/OpenCost window. */
 export const COST_WINDOWS = ['7d', '30d'] as const;
@@ -43,46 +36,26 @@ const BREAKDOWN: Array<{
  *
  * @public
  */
-export const EntityGitopsCostCard = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <MissingAnnotationEmptyState
-        annotation={[
-          GITOPS_ANNOTATIONS.argoAppSelector,
-          GITOPS_ANNOTATIONS.argoAppName,
-        ]}
-      />
-    );
-  }
-  return <CostTable />;
-};
+export const EntityGitopsCostCard = () => (
+  <RequireGitopsAnnotations>
+    <CostTable />
+  </RequireGitopsAnnotations>
+);
 
 function CostTable() {
   // Undefined until the user picks one: the page's shared overview (backend's default window)
   // then fills this card too, without a request of its own.
   const [chosenWindow, setWindow] = useState<string | undefined>();
-  const {
-    value: overview,
-    error,
-    loading,
-  } = useEntityOverview({
-    costWindow: chosenWindow,
-  });
+  const state = useEntityOverview({ costWindow: chosenWindow });
   const window =
     chosenWindow ??
-    overview?.environments.find(env => env.cost)?.cost?.window ??
+    state.value?.environments.find(env => env.cost)?.cost?.window ??
     COST_WINDOWS[0];
 
-  let content: JSX.Element;
-  if (!overview && loading) {
-    content = <Progress />;
-  } else if (!overview) {
-    content = <ResponseErrorPanel error={error ?? new Error('No data')} />;
-  } else {
+  const render = (overview: EntityOverview) => {
     const envs = overview.environments;
     const anyCost = envs.some(env => env.cost);
-    content = (
+    return (
       <>
         <SourceErrors sources={overview.sources} kinds={['cost']} />
         {anyCost ? (
@@ -150,7 +123,7 @@ function CostTable() {
         )}
       </>
     );
-  }
+  };
 
   return (
     <InfoCard
@@ -171,7 +144,7 @@ function CostTable() {
         </ToggleButtonGroup>
       }
     >
-      {content}
+      <OverviewStates state={state}>{render}</OverviewStates>
     </InfoCard>
   );
 }

@@ -1,14 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import { EntityGitopsEnvironmentsCard } from './EntityGitopsEnvironmentsCard';
+import { itShowsTheSharedCardStates } from '../../__testUtils__/cardStates';
 import {
   mockGitopsApi,
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
-import {
-  app,
-  paymentsEntity,
-  paymentsOverview,
-} from '../../__testUtils__/fixtures';
+import { app, paymentsOverview } from '../../__testUtils__/fixtures';
 
 describe('EntityGitopsEnvironmentsCard', () => {
   it('shows each environment with status, version, deployment, cost and backup', async () => {
@@ -54,34 +51,7 @@ describe('EntityGitopsEnvironmentsCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows a progress bar while loading', async () => {
-    const api = mockGitopsApi();
-    api.getOverview.mockReturnValue(new Promise(() => {}));
-    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { api });
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
-  });
-
-  it('shows the error when the backend fails', async () => {
-    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
-      api: mockGitopsApi(new Error('backend exploded')),
-    });
-    expect(
-      await screen.findByText('Error: backend exploded', { selector: 'h6' }),
-    ).toBeInTheDocument();
-  });
-
-  it('asks for the annotation when it is missing, without calling the backend', async () => {
-    const api = mockGitopsApi();
-    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
-      api,
-      entity: {
-        ...paymentsEntity,
-        metadata: { name: 'status-page', annotations: {} },
-      },
-    });
-    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(api.getOverview).not.toHaveBeenCalled();
-  });
+  itShowsTheSharedCardStates(() => <EntityGitopsEnvironmentsCard />);
 
   it('keeps the other environments when one Argo CD instance fails', async () => {
     const overview = paymentsOverview();

@@ -1,12 +1,5 @@
 import { Fragment } from 'react';
-import {
-  InfoCard,
-  Link,
-  MissingAnnotationEmptyState,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { InfoCard, Link } from '@backstage/core-components';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -16,11 +9,9 @@ import Typography from '@material-ui/core/Typography';
 import Tooltip from '@material-ui/core/Tooltip';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import { makeStyles } from '@material-ui/core/styles';
-import {
-  GITOPS_ANNOTATIONS,
-  isGitopsAvailable,
-  type EntityOverview,
-  type EnvironmentOverview,
+import type {
+  EntityOverview,
+  EnvironmentOverview,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
 import { environmentHealth, environmentSync } from '../../environmentStatus';
@@ -32,6 +23,7 @@ import {
 } from '../../format';
 import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabels';
 import { SourceErrors } from '../SourceErrors';
+import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
 const useStyles = makeStyles(theme => ({
   rowHeader: { fontWeight: theme.typography.fontWeightBold as number },
@@ -179,41 +171,30 @@ const PromotionGap = ({
  * @public
  */
 export const EntityGitopsEnvironmentsCard = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <MissingAnnotationEmptyState
-        annotation={[
-          GITOPS_ANNOTATIONS.argoAppSelector,
-          GITOPS_ANNOTATIONS.argoAppName,
-        ]}
-      />
-    );
-  }
-  return <EnvironmentsMatrix />;
+  return (
+    <RequireGitopsAnnotations>
+      <EnvironmentsMatrix />
+    </RequireGitopsAnnotations>
+  );
 };
 
 function EnvironmentsMatrix() {
   const classes = useStyles();
-  const { value: overview, error, loading } = useEntityOverview();
+  const state = useEntityOverview();
 
-  let content: JSX.Element;
-  if (!overview && loading) {
-    content = <Progress />;
-  } else if (!overview) {
-    content = <ResponseErrorPanel error={error ?? new Error('No data')} />;
-  } else if (overview.environments.length === 0) {
-    content = (
-      <>
-        <SourceErrors sources={overview.sources} kinds={['argocd']} />
-        <Typography variant="body2">
-          No Argo CD application matches this entity's annotations.
-        </Typography>
-      </>
-    );
-  } else {
+  const render = (overview: EntityOverview) => {
+    if (overview.environments.length === 0) {
+      return (
+        <>
+          <SourceErrors sources={overview.sources} kinds={['argocd']} />
+          <Typography variant="body2">
+            No Argo CD application matches this entity's annotations.
+          </Typography>
+        </>
+      );
+    }
     const envs = overview.environments;
-    content = (
+    return (
       <>
         <SourceErrors
           sources={overview.sources}
@@ -267,6 +248,10 @@ function EnvironmentsMatrix() {
         </Table>
       </>
     );
-  }
-  return <InfoCard title="Environments">{content}</InfoCard>;
+  };
+  return (
+    <InfoCard title="Environments">
+      <OverviewStates state={state}>{render}</OverviewStates>
+    </InfoCard>
+  );
 }

@@ -1,16 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { EntityGitopsSyncCard } from './EntityGitopsSyncCard';
+import { itShowsTheSharedCardStates } from '../../__testUtils__/cardStates';
 import {
   mockAlertApi,
   mockGitopsApi,
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
-import {
-  app,
-  paymentsEntity,
-  paymentsOverview,
-} from '../../__testUtils__/fixtures';
+import { app, paymentsOverview } from '../../__testUtils__/fixtures';
 
 const rowOf = (name: string) => screen.getByText(name).closest('tr')!;
 
@@ -167,28 +164,7 @@ describe('EntityGitopsSyncCard', () => {
     );
   });
 
-  it('shows loading, error and missing-annotation states', async () => {
-    const pending = mockGitopsApi();
-    pending.getOverview.mockReturnValue(new Promise(() => {}));
-    const { unmount } = await renderWithGitops(<EntityGitopsSyncCard />, {
-      api: pending,
-    });
-    expect(screen.getByTestId('progress')).toBeInTheDocument();
-    unmount();
-
-    const failing = await renderWithGitops(<EntityGitopsSyncCard />, {
-      api: mockGitopsApi(new Error('boom')),
-    });
-    expect(
-      await screen.findByText('Error: boom', { selector: 'h6' }),
-    ).toBeInTheDocument();
-    failing.unmount();
-
-    await renderWithGitops(<EntityGitopsSyncCard />, {
-      entity: { ...paymentsEntity, metadata: { name: 'x', annotations: {} } },
-    });
-    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-  });
+  itShowsTheSharedCardStates(() => <EntityGitopsSyncCard />);
 
   it('names a failing instance while listing the others', async () => {
     const overview = paymentsOverview();

@@ -1,19 +1,6 @@
-import {
-  InfoCard,
-  Link,
-  MissingAnnotationEmptyState,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  type TableColumn,
-} from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { Link, Table, type TableColumn } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import {
-  GITOPS_ANNOTATIONS,
-  isGitopsAvailable,
-  type ApplicationSummary,
-} from '@internal/backstage-plugin-gitops-common';
+import type { ApplicationSummary } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
 import { formatAgo } from '../../format';
 import {
@@ -23,6 +10,7 @@ import {
 } from '../StatusLabels';
 import { SourceErrors } from '../SourceErrors';
 import { ApplicationActions } from '../ApplicationActions';
+import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
 const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
   {
@@ -81,52 +69,32 @@ const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
  *
  * @public
  */
-export const EntityGitopsSyncCard = () => {
-  const { entity } = useEntity();
-  if (!isGitopsAvailable(entity)) {
-    return (
-      <MissingAnnotationEmptyState
-        annotation={[
-          GITOPS_ANNOTATIONS.argoAppSelector,
-          GITOPS_ANNOTATIONS.argoAppName,
-        ]}
-      />
-    );
-  }
-  return <SyncTable />;
-};
+export const EntityGitopsSyncCard = () => (
+  <RequireGitopsAnnotations>
+    <SyncTable />
+  </RequireGitopsAnnotations>
+);
 
 function SyncTable() {
-  const { value: overview, error, loading } = useEntityOverview();
-  if (!overview && loading) {
-    return (
-      <InfoCard title="Argo CD applications">
-        <Progress />
-      </InfoCard>
-    );
-  }
-  if (!overview) {
-    return (
-      <InfoCard title="Argo CD applications">
-        <ResponseErrorPanel error={error ?? new Error('No data')} />
-      </InfoCard>
-    );
-  }
-  const apps = overview.environments.flatMap(env => env.applications);
+  const state = useEntityOverview();
   return (
-    <>
-      <SourceErrors sources={overview.sources} kinds={['argocd']} />
-      <Table<ApplicationSummary>
-        title="Argo CD applications"
-        options={{ paging: false, search: false, padding: 'dense' }}
-        columns={columns(overview.asOf)}
-        data={apps}
-        emptyContent={
-          <Typography style={{ padding: 16 }}>
-            No Argo CD application matches this entity's annotations.
-          </Typography>
-        }
-      />
-    </>
+    <OverviewStates state={state}>
+      {overview => (
+        <>
+          <SourceErrors sources={overview.sources} kinds={['argocd']} />
+          <Table<ApplicationSummary>
+            title="Argo CD applications"
+            options={{ paging: false, search: false, padding: 'dense' }}
+            columns={columns(overview.asOf)}
+            data={overview.environments.flatMap(env => env.applications)}
+            emptyContent={
+              <Typography style={{ padding: 16 }}>
+                No Argo CD application matches this entity's annotations.
+              </Typography>
+            }
+          />
+        </>
+      )}
+    </OverviewStates>
   );
 }

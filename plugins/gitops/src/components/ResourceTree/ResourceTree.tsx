@@ -1,8 +1,3 @@
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { useEffect } from 'react';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
   Progress,
@@ -12,8 +7,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { ResourceNode } from '@internal/backstage-plugin-gitops-common';
-import { gitopsApiRef } from '../../api';
-import { useEntitySignal } from '../../hooks/useEntitySignal';
+import { useLiveEntityQuery } from '../../hooks/useLiveEntityQuery';
 import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabels';
 import { SourceErrors } from '../SourceErrors';
 
@@ -89,17 +83,9 @@ const NodeList = ({
  * @public
  */
 export const ResourceTree = () => {
-  const { entity } = useEntity();
-  const api = useApi(gitopsApiRef);
-  const { lastSignal } = useEntitySignal();
-  const resources = useAsyncRetry(
-    () => api.getResources(getCompoundEntityRef(entity)),
-    [api, entity],
+  const resources = useLiveEntityQuery((api, entity) =>
+    api.getResources(entity),
   );
-  const { retry } = resources;
-  useEffect(() => {
-    if (lastSignal) retry();
-  }, [lastSignal, retry]);
 
   let content: JSX.Element;
   if (resources.loading && !resources.value) content = <Progress />;

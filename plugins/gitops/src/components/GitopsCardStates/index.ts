@@ -1,0 +1,1 @@
+export { RequireGitopsAnnotations, OverviewStates } from './GitopsCardStates';

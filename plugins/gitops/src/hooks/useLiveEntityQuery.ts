@@ -1,0 +1,29 @@
+import { useEffect } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  getCompoundEntityRef,
+  type CompoundEntityRef,
+} from '@backstage/catalog-model';
+import { gitopsApiRef, type GitopsApi } from '../api';
+import { useEntitySignal } from './useEntitySignal';
+
+/** Runs a query of the gitops API for the current entity and re-runs it when the entity signals a change. */
+export function useLiveEntityQuery<T>(
+  query: (api: GitopsApi, entity: CompoundEntityRef) => Promise<T>,
+) {
+  const { entity } = useEntity();
+  const api = useApi(gitopsApiRef);
+  const { lastSignal } = useEntitySignal();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const state = useAsyncRetry(
+    () => query(api, getCompoundEntityRef(entity)),
+    [api, entity],
+  );
+  const { retry } = state;
+  useEffect(() => {
+    if (lastSignal) retry();
+  }, [lastSignal, retry]);
+  return state;
+}
