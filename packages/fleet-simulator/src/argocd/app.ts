@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { Desired } from './render';
+
+/** Internal state of one simulated Argo CD Application; `obj` is what the API serves. */
+export interface SimApp {
+  name: string;
+  env: string;
+  service: string;
+  filler: boolean;
+  obj: any;
+  headSha: string;
+  desired: Desired;
+  live: Desired & { sha?: string };
+  /** Cached JSON of `obj` as bytes, dropped on every change (keeps big lists fast). */
+  json?: Buffer;
+  cancelOp?: () => void;
+  cancelAuto?: () => void;
+  cancelHealth?: () => void;
+  lastAutoSync?: string;
+  lastOpFailed?: boolean;
+  /** Set when the manifests at HEAD could not be rendered (Argo's ComparisonError). */
+  comparisonError?: string;
+  /** App-of-apps root: names of the child Applications it owns. */
+  children?: string[];
+}
+
+export const iso = (d: Date | number) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export const uid = (...parts: string[]) => {
+  const h = createHash('md5').update(parts.join('/')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+export function sourceType(source: any): string {
+  if (source?.helm || source?.chart) return 'Helm';
+  if (source?.directory) return 'Directory';
+  return 'Kustomize';
+}
+
+export function namespaceOf(app: SimApp): string {
+  return app.obj.spec?.destination?.namespace ?? `${app.service}-${app.env}`;
+}
+
+export function imageRef(d: Desired, service: string): string | undefined {
+  if (!d.tag) return undefined;
+  return `${d.image ?? `registry.example.com/${service}`}:${d.tag}`;
+}
+
+/** status.resources[]: what Argo lists as the app's managed resources. */
+export function managedResources(app: SimApp, sync: string, health: { status: string; message?: string }) {
+  const ns = namespaceOf(app);
+  if (!app.live.tag && !app.desired.tag) return [];
+  const missing = !app.live.tag;
+  return [
+    { version: 'v1', kind: 'Service', namespace: ns, name: app.service, status: missing ? 'OutOfSync' : 'Synced', health: { status: missing ? 'Missing' : 'Healthy' } },
+    { group: 'apps', version: 'v1', kind: 'Deployment', namespace: ns, name: app.service, status: sync, health },
+    { version: 'v1', kind: 'ConfigMap', namespace: ns, name: `${app.service}-config`, status: missing ? 'OutOfSync' : 'Synced' },
+  ];
+}

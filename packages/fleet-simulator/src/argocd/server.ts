@@ -1,0 +1,211 @@
+import express from 'express';
+import { SimService } from '../util/service';
+import { matchesSelector, parseSelector } from '../util/labels';
+import { projectFields } from '../util/fields';
+import { GitRepo } from '../git/repo';
+import { ArgoInstance, WatchEvent } from './instance';
+import { ArgoAuth } from './auth';
+import { ArgoError, GRPC, permissionDenied } from './errors';
+import { SimApp } from './app';
+import { managedResourceDiffs, resourceTree } from './tree';
+
+const COMMA = Buffer.from(',');
+
+type Handler = (req: express.Request, res: express.Response) => unknown;
+
+const list = (v: unknown): string[] =>
+  v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap(x => String(x).split(',')).map(s => s.trim()).filter(Boolean);
+
+/** Builds the REST API of one Argo CD instance (the grpc-gateway routes the portal uses). */
+export function argoApp(deps: {
+  instance: ArgoInstance;
+  auth: ArgoAuth;
+  repo: GitRepo;
+  service: () => SimService;
+  refresh: () => Promise<void>;
+}) {
+  const { instance, auth, repo } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: '5mb' }));
+
+  const route = (method: 'get' | 'post' | 'delete', path: string, handler: Handler, open = false) => {
+    app[method](path, async (req, res) => {
+      deps.service().count(`${method.toUpperCase()} ${path}`);
+      try {
+        if (!open) {
+          const who = auth.check(req.headers.authorization, req.headers.cookie);
+          if (who.error) throw new ArgoError(401, GRPC.Unauthenticated, who.error);
+          res.locals.user = who.sub;
+        }
+        await handler(req, res);
+      } catch (e) {
+        const err = e instanceof ArgoError ? e : new ArgoError(500, GRPC.Unknown, String((e as Error)?.message ?? e));
+        if (!res.headersSent) res.status(err.status).json(err.body());
+      }
+    });
+  };
+
+  let listCache: { rv: string; body: Buffer } | undefined;
+
+  const sendJson = (res: express.Response, body: string | Buffer) => {
+    res.status(200).type('application/json').send(body);
+  };
+
+  const findApp = (req: express.Request): SimApp => {
+    const ns = req.query.appNamespace;
+    const a = instance.apps.get(req.params.name);
+    // Argo answers 403 for unknown apps so names cannot be probed.
+    if (!a || (ns && ns !== a.obj.metadata.namespace)) throw permissionDenied();
+    return a;
+  };
+
+  const filterFor = (q: express.Request['query']) => {
+    const reqs = parseSelector(typeof q.selector === 'string' ? q.selector : undefined);
+    const projects = list(q.projects ?? q.project);
+    const name = typeof q.name === 'string' && q.name ? q.name : undefined;
+    const ns = typeof q.appNamespace === 'string' && q.appNamespace ? q.appNamespace : undefined;
+    return (a: SimApp) =>
+      (!name || a.name === name) &&
+      (!ns || a.obj.metadata.namespace === ns) &&
+      (!projects.length || projects.includes(a.obj.spec.project)) &&
+      matchesSelector(reqs, a.obj.metadata.labels);
+  };
+
+  route('post', '/api/v1/session', (req, res) => {
+    const token = auth.login(req.body?.username, req.body?.password);
+    if (!token) throw new ArgoError(401, GRPC.Unauthenticated, 'Invalid username or password');
+    res.json({ token });
+  }, true);
+
+  route('get', '/api/v1/session/userinfo', (_req, res) => {
+    res.json({ loggedIn: true, username: res.locals.user, iss: 'argocd' });
+  });
+
+  route('get', '/api/version', (_req, res) => {
+    res.json({
+      Version: 'v3.5.1+109ca7c', BuildDate: '2026-10-01T00:00:00Z', GitCommit: '109ca7ca71139e514114499d294a492e7910a965',
+      GitTag: 'v3.5.1', GitTreeState: 'clean', GoVersion: 'go1.25.1', Compiler: 'gc', Platform: 'linux/amd64',
+      KustomizeVersion: 'v5.7.1', HelmVersion: 'v3.18.6', KubectlVersion: 'v0.34.0', JsonnetVersion: 'v0.21.0',
+    });
+  }, true);
+
+  route('get', '/api/v1/applications', async (req, res) => {
+    if (req.query.refresh) await deps.refresh();
+    let reqs;
+    try {
+      reqs = filterFor(req.query);
+    } catch (e) {
+      throw new ArgoError(400, GRPC.InvalidArgument, String((e as Error).message));
+    }
+    const fields = list(req.query.fields);
+    const rv = instance.resourceVersion;
+    const unfiltered = !['selector', 'projects', 'project', 'name', 'appNamespace', 'fields'].some(k => req.query[k]);
+    if (unfiltered && listCache?.rv === rv) {
+      sendJson(res, listCache.body);
+      return;
+    }
+    const names = [...instance.apps.keys()].sort();
+    const apps = names.map(n => instance.apps.get(n)!).filter(reqs);
+    if (!fields.length) {
+      // Concatenating cached bytes avoids re-serialising (or copying) thousands of apps.
+      const parts: Buffer[] = [Buffer.from(`{"metadata":{"resourceVersion":"${rv}"},"items":${apps.length ? '[' : 'null'}`)];
+      apps.forEach((a, i) => {
+        if (i) parts.push(COMMA);
+        parts.push(instance.jsonBytes(a));
+      });
+      parts.push(Buffer.from(apps.length ? ']}' : '}'));
+      const body = Buffer.concat(parts);
+      // Big unfiltered lists are re-served as-is until anything changes.
+      if (unfiltered) listCache = { rv, body };
+      sendJson(res, body);
+      return;
+    }
+    const projected = projectFields({ metadata: { resourceVersion: rv }, items: apps.map(a => a.obj) }, fields);
+    if (!apps.length && projected.items !== undefined) projected.items = null;
+    res.json(projected);
+  });
+
+  route('get', '/api/v1/applications/:name', async (req, res) => {
+    const refresh = req.query.refresh;
+    if (refresh) await deps.refresh();
+    const a = findApp(req);
+    if (refresh) {
+      instance.refresh(a);
+      instance.touch(a);
+    }
+    sendJson(res, instance.jsonBytes(a));
+  });
+
+  route('get', '/api/v1/applications/:name/resource-tree', (req, res) => {
+    res.json(resourceTree(findApp(req)));
+  });
+
+  route('get', '/api/v1/applications/:name/managed-resources', (req, res) => {
+    res.json(managedResourceDiffs(findApp(req)));
+  });
+
+  route('get', '/api/v1/applications/:name/revisions/:revision/metadata', async (req, res) => {
+    findApp(req);
+    const info = await repo.commitInfo(req.params.revision);
+    if (!info) throw new ArgoError(404, GRPC.NotFound, `revision ${req.params.revision} not found`);
+    res.json({ author: info.author, date: info.date, message: info.message, ...(info.tags.length ? { tags: info.tags } : {}) });
+  });
+
+  route('post', '/api/v1/applications/:name/sync', async (req, res) => {
+    const a = findApp(req);
+    const b = req.body ?? {};
+    await instance.startSync(a, {
+      revision: b.revision,
+      prune: !!b.prune,
+      dryRun: !!b.dryRun,
+      initiatedBy: { username: res.locals.user },
+    });
+    sendJson(res, instance.jsonBytes(a));
+  });
+
+  route('post', '/api/v1/applications/:name/rollback', async (req, res) => {
+    const a = findApp(req);
+    const b = req.body ?? {};
+    const id = Number(b.id);
+    if (!Number.isInteger(id)) throw new ArgoError(400, GRPC.InvalidArgument, 'rollback id is required');
+    await instance.rollback(a, id, { prune: !!b.prune, dryRun: !!b.dryRun, username: res.locals.user });
+    sendJson(res, instance.jsonBytes(a));
+  });
+
+  route('delete', '/api/v1/applications/:name/operation', (req, res) => {
+    instance.terminate(findApp(req));
+    res.json({});
+  });
+
+  route('get', '/api/v1/stream/applications', (req, res) => {
+    const match = filterFor(req.query);
+    const fields = list(req.query.fields);
+    res.status(200);
+    res.setHeader('content-type', 'text/event-stream');
+    res.setHeader('cache-control', 'no-cache');
+    res.flushHeaders();
+    const write = (type: WatchEvent['type'], a: SimApp) => {
+      const line = fields.length
+        ? JSON.stringify(projectFields({ result: { type, application: a.obj } }, fields))
+        : `{"result":{"type":"${type}","application":${instance.json(a)}}}`;
+      res.write(`data: ${line}\n\n`);
+    };
+    for (const n of [...instance.apps.keys()].sort()) {
+      const a = instance.apps.get(n)!;
+      if (match(a)) write('ADDED', a);
+    }
+    const onEvent = (ev: WatchEvent) => {
+      if (match(ev.app)) write(ev.type, ev.app);
+    };
+    instance.events.on('event', onEvent);
+    req.on('close', () => instance.events.off('event', onEvent));
+  });
+
+  app.use((_req, res) => {
+    deps.service().count('unmatched');
+    res.status(404).json({ error: 'Not Found', code: GRPC.NotFound, message: 'Not Found' });
+  });
+  return app;
+}

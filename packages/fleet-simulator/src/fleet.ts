@@ -1,0 +1,230 @@
+import fs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ClockMode, FleetClock, SimClock } from './clock';
+import { GitRepo } from './git/repo';
+import { seedRepo } from './seed/seedRepo';
+import { ArgoInstance, ArgoBehaviour } from './argocd/instance';
+import { ArgoAuth } from './argocd/auth';
+import { argoApp } from './argocd/server';
+import { GitPoller } from './argocd/gitsync';
+import { addFillerApps } from './argocd/filler';
+import { SimService } from './util/service';
+import { costApp } from './cost/server';
+import { workloadsFromApps } from './cost/workloads';
+import { VeleroCluster } from './kube/velero';
+import { kubeApp } from './kube/server';
+import { writeKubeconfig } from './kube/kubeconfig';
+import { FleetControl, createControl, controlApp } from './control';
+import { buildAppConfig, FleetEndpoints } from './config';
+import { stringify } from 'yaml';
+
+export interface FleetOptions {
+  /** Where `gitops.git` (bare) and the kubeconfigs are written. Created if missing. */
+  dir: string;
+  /** 'manual' for tests (advance it), 'real' (default) for the start command. */
+  clock?: ClockMode;
+  /** Simulated start time in manual mode (default: now). */
+  startTime?: Date;
+  /** Number of Argo CD instances (default 2: argocd-main, argocd-prod; extras argocd-3...). */
+  instances?: number;
+  /** Synthetic filler apps per instance (default 6), up to 10,000. */
+  appsPerInstance?: number;
+  /** status.history entries kept per app (default 10). */
+  historyDepth?: number;
+  /** Number of clusters for cost + kube APIs (default 2: cluster-main, cluster-prod). */
+  clusters?: number;
+  host?: string;
+  /** Fixed ports (index = instance/cluster index); 0 or missing = ephemeral. */
+  ports?: { argo?: number[]; cost?: number[]; kube?: number[]; control?: number };
+  /** Admin password for every instance (default: random per instance). */
+  password?: string;
+  /** Session token lifetime (default 86400 s). */
+  tokenTtlSeconds?: number;
+  /** Git poll interval in real-clock mode (default 2000 ms; 0 disables). */
+  gitPollIntervalMs?: number;
+  /** Sync/health/auto-sync timings and bad images, see ArgoBehaviour. */
+  argo?: Partial<ArgoBehaviour>;
+  /** Clusters whose BackupStorageLocation starts Unavailable. */
+  unavailableBackupLocations?: string[];
+  /** Seed for all deterministic variation (costs, backups, fault sampling). */
+  seed?: number;
+}
+
+export interface ArgoEndpoint {
+  name: string;
+  url: string;
+  username: string;
+  password: string;
+  token: string;
+}
+export interface CostEndpoint {
+  cluster: string;
+  type: 'kubecost' | 'opencost';
+  url: string;
+}
+export interface KubeEndpoint {
+  cluster: string;
+  url: string;
+  token: string;
+  kubeconfigPath: string;
+}
+
+export interface Fleet {
+  argo: ArgoEndpoint[];
+  cost: CostEndpoint[];
+  kube: KubeEndpoint[];
+  git: { bareRepoPath: string; url: string; branch: string };
+  controlUrl: string;
+  clock: FleetClock;
+  control: FleetControl;
+  /** The `gitops:` app-config block (as an object with a top-level `gitops` key). */
+  appConfig(): Record<string, unknown>;
+  /** Same as appConfig(), as YAML. */
+  appConfigYaml(): string;
+  /** Internal state, for tests that need to look behind the APIs. */
+  internals: { instances: ArgoInstance[]; velero: VeleroCluster[]; poller: GitPoller; repo: GitRepo; simClock: SimClock };
+  stop(): Promise<void>;
+}
+
+const CLUSTER_NAMES = ['cluster-main', 'cluster-prod'];
+const INSTANCE_NAMES = ['argocd-main', 'argocd-prod'];
+
+export async function startFleet(opts: FleetOptions): Promise<Fleet> {
+  const dir = path.resolve(opts.dir);
+  await fs.mkdir(dir, { recursive: true });
+  const host = opts.host ?? '127.0.0.1';
+  const seedNum = opts.seed ?? 42;
+  const clock = new SimClock(opts.clock ?? 'real', opts.startTime);
+  const behaviour: ArgoBehaviour = {
+    syncDurationMs: 4000,
+    healthDelayMs: 3000,
+    autoSyncDelayMs: 1000,
+    historyDepth: opts.historyDepth ?? 10,
+    badImages: [],
+    failImages: [],
+    ...opts.argo,
+  };
+
+  const seeded = await seedRepo(dir, clock.now());
+  const repo = new GitRepo(seeded.bareRepoPath, 'main');
+  const nInstances = Math.max(1, opts.instances ?? 2);
+  const instances = Array.from({ length: nInstances }, (_, i) =>
+    new ArgoInstance(INSTANCE_NAMES[i] ?? `argocd-${i + 1}`, clock, repo, behaviour));
+  const poller = new GitPoller(repo, instances, seeded.deployments);
+  await poller.poll(true);
+  const head = await repo.head();
+  const fillers = Math.min(10_000, opts.appsPerInstance ?? 6);
+  instances.forEach((inst, i) => addFillerApps(inst, i, fillers, head, seeded.url, clock.now()));
+  // Serialise every app once up front so the first big list is as fast as later ones.
+  instances.forEach(inst => inst.apps.forEach(app => inst.jsonBytes(app)));
+
+  const services: SimService[] = [];
+  const argo: ArgoEndpoint[] = [];
+  const argoServices: SimService[] = [];
+  const argoAuth: ArgoAuth[] = [];
+  for (const [i, inst] of instances.entries()) {
+    const auth = new ArgoAuth(inst.name, opts.password, opts.tokenTtlSeconds ?? 86400, () => clock.nowMs());
+    const svc = new SimService(inst.name, host, opts.ports?.argo?.[i] ?? 0, seedNum + i);
+    svc.app = argoApp({ instance: inst, auth, repo, service: () => svc, refresh: async () => void (await poller.poll()) });
+    await svc.listen();
+    services.push(svc);
+    argoServices.push(svc);
+    argo.push({
+      name: inst.name,
+      get url() {
+        return svc.url;
+      },
+      username: auth.username,
+      password: auth.password,
+      token: auth.apiToken,
+    });
+    argoAuth.push(auth);
+  }
+
+  const nClusters = Math.max(1, opts.clusters ?? 2);
+  const clusterNames = Array.from({ length: nClusters }, (_, i) => CLUSTER_NAMES[i] ?? `cluster-${i + 1}`);
+  const appsOfCluster = (ci: number) =>
+    instances.filter((_, i) => i % nClusters === ci).flatMap(inst => [...inst.apps.values()]);
+  const cost: CostEndpoint[] = [];
+  const costServices: SimService[] = [];
+  const kube: KubeEndpoint[] = [];
+  const kubeServices: SimService[] = [];
+  const velero: VeleroCluster[] = [];
+  for (const [ci, cluster] of clusterNames.entries()) {
+    const type = ci % 2 === 0 ? 'kubecost' : 'opencost';
+    const csvc = new SimService(cluster, host, opts.ports?.cost?.[ci] ?? 0, seedNum + 100 + ci);
+    csvc.app = costApp({ cluster, clock, seed: seedNum, workloads: () => workloadsFromApps(cluster, appsOfCluster(ci)), service: () => csvc });
+    await csvc.listen();
+    services.push(csvc);
+    costServices.push(csvc);
+    cost.push({
+      cluster,
+      type,
+      get url() {
+        return csvc.url;
+      },
+    });
+
+    const namespaces = appsOfCluster(ci)
+      .filter(a => !a.filler && (a.env === 'staging' || a.env === 'prod'))
+      .map(a => a.obj.spec.destination?.namespace as string)
+      .filter(Boolean);
+    const vc = new VeleroCluster(cluster, clock, namespaces, seedNum, (opts.unavailableBackupLocations ?? []).includes(cluster));
+    velero.push(vc);
+    const token = `kube-${cluster}-${randomBytes(12).toString('hex')}`;
+    const ksvc = new SimService(cluster, host, opts.ports?.kube?.[ci] ?? 0, seedNum + 200 + ci);
+    ksvc.app = kubeApp({ cluster, velero: vc, token, service: () => ksvc });
+    await ksvc.listen();
+    services.push(ksvc);
+    kubeServices.push(ksvc);
+    const kubeconfigPath = path.join(dir, `kubeconfig-${cluster}.yaml`);
+    await writeKubeconfig(kubeconfigPath, cluster, ksvc.url, token);
+    kube.push({ cluster, url: ksvc.url, token, kubeconfigPath });
+  }
+
+  const git = { bareRepoPath: seeded.bareRepoPath, url: seeded.url, branch: 'main' };
+  const endpoints: FleetEndpoints = { argo, cost, kube, git };
+  const control = createControl({
+    argo: argoServices,
+    argoAuth,
+    cost: costServices,
+    kube: kubeServices,
+    velero,
+    clock,
+    poll: () => poller.poll(),
+  });
+  const controlService = new SimService('control', host, opts.ports?.control ?? 0);
+  controlService.app = controlApp(control);
+  await controlService.listen();
+
+  let pollTimer: NodeJS.Timeout | undefined;
+  const interval = opts.gitPollIntervalMs ?? 2000;
+  if (clock.mode === 'real' && interval > 0) {
+    pollTimer = setInterval(() => void poller.poll().catch(() => undefined), interval);
+    pollTimer.unref();
+  }
+
+  return {
+    argo,
+    cost,
+    kube,
+    git,
+    get controlUrl() {
+      return controlService.url;
+    },
+    clock,
+    control,
+    appConfig: () => buildAppConfig(endpoints),
+    appConfigYaml: () => stringify(buildAppConfig(endpoints), { lineWidth: 0 }),
+    internals: { instances, velero, poller, repo, simClock: clock },
+    async stop() {
+      if (pollTimer) clearInterval(pollTimer);
+      clock.stop();
+      instances.forEach(i => i.stop());
+      velero.forEach(v => v.stop());
+      await Promise.all([...services, controlService].map(s => s.close()));
+      repo.close();
+    },
+  };
+}

@@ -1,0 +1,206 @@
+import { stringify } from 'yaml';
+import { ENV_POLICY, ENVIRONMENTS, Env, REGISTRY, SERVICES, ServiceSeed, Versions } from './layout';
+
+export interface Registry {
+  services: Record<string, Partial<Record<Env, { version: string; deployed_at: string; deployed_by: string }>>>;
+}
+
+const y = (v: unknown) => stringify(v, { lineWidth: 0 });
+
+/** Renders the whole seed tree (path → content) for a given version state. */
+export function renderTree(versions: Versions, repoURL: string, registry: Registry): Record<string, string> {
+  const files: Record<string, string> = {
+    'README.md': '# gitops\n\nDeployment state for payments-api, chores-api and schedule-bot.\n' +
+      'Argo CD app-of-apps: `argocd/root.yaml` owns `argocd/apps/*.yaml`.\n',
+    'argocd/root.yaml': y(rootApp(repoURL)),
+    'registry/versions.yaml': y(registry),
+  };
+  for (const project of new Set(SERVICES.map(s => s.project))) {
+    files[`argocd/projects/${project}.yaml`] = y(appProject(project, repoURL));
+  }
+  for (const svc of SERVICES) {
+    for (const env of ENVIRONMENTS) {
+      files[`argocd/apps/${svc.name}-${env}.yaml`] = y(childApp(svc, env, repoURL));
+    }
+    if (svc.kind === 'kustomize') Object.assign(files, kustomizeFiles(svc, versions[svc.name] ?? {}));
+    else Object.assign(files, helmFiles(svc, versions[svc.name] ?? {}));
+  }
+  return files;
+}
+
+/** AppProjects restrict source repos and destinations (seeds 002, 003); not read by the simulator. */
+function appProject(name: string, repoURL: string) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name, namespace: 'argocd' },
+    spec: {
+      description: `Services of the ${name} team`,
+      sourceRepos: [repoURL],
+      destinations: SERVICES.filter(s => s.project === name).flatMap(s =>
+        ENVIRONMENTS.map(env => ({ server: 'https://kubernetes.default.svc', namespace: `${s.name}-${env}` })),
+      ),
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
+      roles: [{ name: 'deployer', description: 'Sync and rollback', policies: [`p, proj:${name}:deployer, applications, sync, ${name}/*, allow`] }],
+    },
+  };
+}
+
+function rootApp(repoURL: string) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'root', namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+    spec: {
+      project: 'default',
+      source: { repoURL, path: 'argocd/apps', targetRevision: 'main', directory: { recurse: true } },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}
+
+export function childApp(svc: ServiceSeed, env: Env, repoURL: string) {
+  const policy = ENV_POLICY[env];
+  const source: Record<string, unknown> =
+    svc.kind === 'kustomize'
+      ? { repoURL, path: `apps/${svc.name}/overlays/${env}`, targetRevision: 'main' }
+      : { repoURL, path: `charts/${svc.name}`, targetRevision: 'main', helm: { valueFiles: [`values-${env}.yaml`] } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: `${svc.name}-${env}`,
+      namespace: 'argocd',
+      labels: {
+        'app.kubernetes.io/name': svc.name,
+        'app.kubernetes.io/part-of': 'gitops-demo',
+        app: svc.name,
+        environment: env,
+        team: svc.team,
+      },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: svc.project,
+      source,
+      destination: { server: 'https://kubernetes.default.svc', namespace: `${svc.name}-${env}` },
+      syncPolicy: {
+        ...(policy.automated ? { automated: { prune: true, selfHeal: true } } : {}),
+        syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
+        retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+      },
+    },
+  };
+}
+
+function securityContext() {
+  return {
+    runAsNonRoot: true,
+    runAsUser: 1000,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+  };
+}
+
+function kustomizeFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Record<string, string> {
+  const base = `apps/${svc.name}/base`;
+  const files: Record<string, string> = {
+    [`${base}/kustomization.yaml`]: y({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      labels: [{ pairs: { app: svc.name }, includeSelectors: true }],
+      resources: ['deployment.yaml', 'service.yaml'],
+    }),
+    [`${base}/deployment.yaml`]: y({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: svc.name },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          spec: {
+            containers: [
+              {
+                name: svc.name,
+                image: `${REGISTRY}/${svc.name}:latest`,
+                ports: [{ containerPort: svc.port }],
+                securityContext: securityContext(),
+              },
+            ],
+          },
+        },
+      },
+    }),
+    [`${base}/service.yaml`]: y({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: svc.name },
+      spec: { ports: [{ port: 80, targetPort: svc.port }] },
+    }),
+  };
+  for (const env of ENVIRONMENTS) {
+    const p = ENV_POLICY[env];
+    files[`apps/${svc.name}/overlays/${env}/kustomization.yaml`] = y({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      namespace: `${svc.name}-${env}`,
+      resources: ['../../base'],
+      images: [{ name: `${REGISTRY}/${svc.name}`, newTag: v[env] ?? '0.0.0' }],
+      replicas: [{ name: svc.name, count: p.replicas }],
+      patches: [
+        {
+          target: { kind: 'Deployment', name: svc.name },
+          patch: y([
+            {
+              op: 'add',
+              path: '/spec/template/spec/containers/0/resources',
+              value: { requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpuLimit, memory: p.memoryLimit } },
+            },
+          ]),
+        },
+      ],
+    });
+  }
+  return files;
+}
+
+function helmFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Record<string, string> {
+  const dir = `charts/${svc.name}`;
+  const files: Record<string, string> = {
+    [`${dir}/Chart.yaml`]: y({ apiVersion: 'v2', name: svc.name, version: '0.1.0', type: 'application' }),
+    [`${dir}/values.yaml`]: y({
+      replicaCount: 1,
+      image: { repository: `${REGISTRY}/${svc.name}`, tag: 'latest', pullPolicy: 'IfNotPresent' },
+      service: { port: svc.port },
+      securityContext: securityContext(),
+    }),
+    [`${dir}/templates/deployment.yaml`]: [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ .Release.Name }}',
+      'spec:',
+      '  replicas: {{ .Values.replicaCount }}',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: {{ .Chart.Name }}',
+      '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
+      '          resources: {{- toYaml .Values.resources | nindent 12 }}',
+      '',
+    ].join('\n'),
+  };
+  for (const env of ENVIRONMENTS) {
+    const p = ENV_POLICY[env];
+    files[`${dir}/values-${env}.yaml`] = y({
+      replicaCount: p.replicas,
+      image: { tag: v[env] ?? '0.0.0' },
+      resources: { requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpuLimit, memory: p.memoryLimit } },
+      logLevel: { dev: 'debug', staging: 'info', prod: 'warn' }[env],
+    });
+  }
+  return files;
+}
