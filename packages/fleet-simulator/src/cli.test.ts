@@ -11,7 +11,19 @@ describe('fleet-simulator start (bin launcher)', () => {
     const dir = await tempDir('fleet-cli-');
     const configOut = path.join(dir, 'out', 'app-config.fleet.yaml');
     const bin = path.resolve(__dirname, '../bin/fleet-simulator');
-    const child = spawn(bin, ['start', '--dir', path.join(dir, 'fleet'), '--config-out', configOut, '--password', 'pw'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      bin,
+      [
+        'start',
+        '--dir',
+        path.join(dir, 'fleet'),
+        '--config-out',
+        configOut,
+        '--password',
+        'pw',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         let out = '';
@@ -23,13 +35,30 @@ describe('fleet-simulator start (bin launcher)', () => {
       });
       const cfg = parse(await fs.readFile(configOut, 'utf8'));
       const instances = cfg.gitops.argocd.instances;
-      expect(instances.map((i: any) => i.name)).toEqual(['argocd-main', 'argocd-prod']);
-      expect(cfg.gitops.cost.clusters.map((c: any) => c.type)).toEqual(['kubecost', 'opencost']);
-      expect(cfg.gitops.repository.url).toBe(`file://${path.join(dir, 'fleet', 'gitops.git')}`);
+      expect(instances.map((i: any) => i.name)).toEqual([
+        'argocd-main',
+        'argocd-prod',
+      ]);
+      expect(cfg.gitops.cost.clusters.map((c: any) => c.type)).toEqual([
+        'kubecost',
+        'opencost',
+      ]);
+      expect(cfg.gitops.repository.url).toBe(
+        `file://${path.join(dir, 'fleet', 'gitops.git')}`,
+      );
       await fs.access(cfg.gitops.velero.clusters[0].kubeconfigPath);
-      const login = await fetch(`${instances[1].url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'pw' }) });
+      const login = await fetch(`${instances[1].url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'pw' }),
+      });
       const { token } = (await login.json()) as any;
-      const app = (await (await fetch(`${instances[1].url}/api/v1/applications/payments-api-prod`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
+      const app = (await (
+        await fetch(
+          `${instances[1].url}/api/v1/applications/payments-api-prod`,
+          { headers: { authorization: `Bearer ${token}` } },
+        )
+      ).json()) as any;
       expect(app.status.sync.status).toBe('OutOfSync');
     } finally {
       child.kill('SIGTERM');

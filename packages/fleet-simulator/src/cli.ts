@@ -14,7 +14,9 @@ function parseArgs(argv: string[]): Record<string, string> {
     const a = argv[i];
     if (!a.startsWith('--')) continue;
     const [k, inline] = a.slice(2).split('=', 2);
-    out[k] = inline ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
+    out[k] =
+      inline ??
+      (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true');
   }
   return out;
 }
@@ -41,17 +43,38 @@ async function main() {
     gitPollIntervalMs: num(a['git-poll-ms']),
     seed: num(a.seed),
     host: a.host,
-    ports: { argo: ports(a['argo-ports']), cost: ports(a['cost-ports']), kube: ports(a['kube-ports']), control: num(a['control-port']) },
-    argo: a['bad-images'] ? { badImages: a['bad-images'].split(',') } : undefined,
+    ports: {
+      argo: ports(a['argo-ports']),
+      cost: ports(a['cost-ports']),
+      kube: ports(a['kube-ports']),
+      control: num(a['control-port']),
+    },
+    argo: a['bad-images']
+      ? { badImages: a['bad-images'].split(',') }
+      : undefined,
   };
   const fleet = await startFleet(opts);
-  const configOut = path.resolve(a['config-out'] ?? path.join(dir, 'app-config.fleet.yaml'));
+  const configOut = path.resolve(
+    a['config-out'] ?? path.join(dir, 'app-config.fleet.yaml'),
+  );
   await fs.mkdir(path.dirname(configOut), { recursive: true });
-  await fs.writeFile(configOut, `# Written by fleet-simulator; valid while it runs.\n${fleet.appConfigYaml()}`);
+  await fs.writeFile(
+    configOut,
+    `# Written by fleet-simulator; valid while it runs.\n${fleet.appConfigYaml()}`,
+  );
   console.log('fleet-simulator running');
-  for (const i of fleet.argo) console.log(`  argo  ${i.name.padEnd(14)} ${i.url}  (admin / ${i.password})`);
-  for (const c of fleet.cost) console.log(`  cost  ${c.cluster.padEnd(14)} ${c.url}  (${c.type})`);
-  for (const k of fleet.kube) console.log(`  kube  ${k.cluster.padEnd(14)} ${k.url}  kubeconfig ${k.kubeconfigPath}`);
+  for (const i of fleet.argo)
+    console.log(
+      `  argo  ${i.name.padEnd(14)} ${i.url}  (admin / ${i.password})`,
+    );
+  for (const c of fleet.cost)
+    console.log(`  cost  ${c.cluster.padEnd(14)} ${c.url}  (${c.type})`);
+  for (const k of fleet.kube)
+    console.log(
+      `  kube  ${k.cluster.padEnd(14)} ${k.url}  kubeconfig ${
+        k.kubeconfigPath
+      }`,
+    );
   console.log(`  git   ${fleet.git.url}`);
   console.log(`  control ${fleet.controlUrl}/control/counts`);
   console.log(`  app-config fragment: ${configOut}`);

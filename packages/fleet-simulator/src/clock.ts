@@ -61,7 +61,8 @@ export class SimClock implements FleetClock {
     for (;;) {
       const next = this.nextTask(target);
       if (!next) break;
-      if (this.mode === 'manual') this.manualNow = Math.max(this.manualNow, next.at);
+      if (this.mode === 'manual')
+        this.manualNow = Math.max(this.manualNow, next.at);
       else this.offset += Math.max(0, next.at - this.nowMs());
       await this.runTask(next);
     }
@@ -78,7 +79,10 @@ export class SimClock implements FleetClock {
     this.tasks = this.tasks.filter(t => !t.cancelled);
     let best: Task | undefined;
     for (const t of this.tasks) {
-      if (t.at <= limit && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) {
+      if (
+        t.at <= limit &&
+        (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))
+      ) {
         best = t;
       }
     }

@@ -13,13 +13,27 @@ export function buildAppConfig(e: FleetEndpoints): Record<string, unknown> {
     gitops: {
       environments: ['dev', 'staging', 'prod'],
       argocd: {
-        instances: e.argo.map(a => ({ name: a.name, url: a.url, username: a.username, password: a.password })),
+        instances: e.argo.map(a => ({
+          name: a.name,
+          url: a.url,
+          username: a.username,
+          password: a.password,
+        })),
       },
       cost: {
-        clusters: e.cost.map(c => ({ name: c.cluster, type: c.type, url: c.url, currency: 'USD' })),
+        clusters: e.cost.map(c => ({
+          name: c.cluster,
+          type: c.type,
+          url: c.url,
+          currency: 'USD',
+        })),
       },
       velero: {
-        clusters: e.kube.map(k => ({ name: k.cluster, kubeconfigPath: k.kubeconfigPath, namespace: 'velero' })),
+        clusters: e.kube.map(k => ({
+          name: k.cluster,
+          kubeconfigPath: k.kubeconfigPath,
+          namespace: 'velero',
+        })),
       },
       repository: { url: e.git.url, branch: e.git.branch },
     },

@@ -31,25 +31,36 @@ export function createControl(d: {
   clock: SimClock;
   poll: () => Promise<boolean>;
 }): FleetControl {
-  const byName = (list: SimService[]) => Object.fromEntries(list.map(s => [s.name, { ...s.counts }]));
+  const byName = (list: SimService[]) =>
+    Object.fromEntries(list.map(s => [s.name, { ...s.counts }]));
   const targets = (target: string): SimService[] => {
-    const [kind, name] = target.includes(':') ? target.split(':') : [undefined, target];
+    const [kind, name] = target.includes(':')
+      ? target.split(':')
+      : [undefined, target];
     const out: SimService[] = [];
-    if (!kind || kind === 'argo') out.push(...d.argo.filter(s => s.name === name));
-    if (!kind || kind === 'cost') out.push(...d.cost.filter(s => s.name === name));
-    if (!kind || kind === 'kube') out.push(...d.kube.filter(s => s.name === name));
+    if (!kind || kind === 'argo')
+      out.push(...d.argo.filter(s => s.name === name));
+    if (!kind || kind === 'cost')
+      out.push(...d.cost.filter(s => s.name === name));
+    if (!kind || kind === 'kube')
+      out.push(...d.kube.filter(s => s.name === name));
     if (!out.length) throw new Error(`unknown fault target ${target}`);
     return out;
   };
   const all = () => [...d.argo, ...d.cost, ...d.kube];
   return {
-    counts: () => ({ argo: byName(d.argo), cost: byName(d.cost), kube: byName(d.kube) }),
+    counts: () => ({
+      argo: byName(d.argo),
+      cost: byName(d.cost),
+      kube: byName(d.kube),
+    }),
     resetCounts: () => all().forEach(s => s.resetCounts()),
     async setFault(target, fault) {
       for (const s of targets(target)) {
         await s.setFault(fault);
         const auth = d.argoAuth[d.argo.indexOf(s)];
-        if (auth && fault.tokenTtlSeconds !== undefined) auth.tokenTtlSeconds = fault.tokenTtlSeconds;
+        if (auth && fault.tokenTtlSeconds !== undefined)
+          auth.tokenTtlSeconds = fault.tokenTtlSeconds;
       }
     },
     async clearFaults() {
@@ -57,8 +68,13 @@ export function createControl(d: {
     },
     faults() {
       const out: Record<string, Fault> = {};
-      for (const [kind, list] of [['argo', d.argo], ['cost', d.cost], ['kube', d.kube]] as const) {
-        for (const s of list) if (Object.keys(s.fault).length) out[`${kind}:${s.name}`] = s.fault;
+      for (const [kind, list] of [
+        ['argo', d.argo],
+        ['cost', d.cost],
+        ['kube', d.kube],
+      ] as const) {
+        for (const s of list)
+          if (Object.keys(s.fault).length) out[`${kind}:${s.name}`] = s.fault;
       }
       return out;
     },
@@ -76,7 +92,8 @@ export function createControl(d: {
 export function controlApp(control: FleetControl) {
   const app = express();
   app.use(express.json());
-  const wrap = (fn: (req: express.Request) => Promise<unknown> | unknown) =>
+  const wrap =
+    (fn: (req: express.Request) => Promise<unknown> | unknown) =>
     async (req: express.Request, res: express.Response) => {
       try {
         res.json((await fn(req)) ?? { ok: true });
@@ -84,29 +101,56 @@ export function controlApp(control: FleetControl) {
         res.status(400).json({ error: String((e as Error).message) });
       }
     };
-  app.get('/control/counts', wrap(() => control.counts()));
-  app.post('/control/reset', wrap(async req => {
-    control.resetCounts();
-    if (req.query.faults !== 'false') await control.clearFaults();
-    return { ok: true };
-  }));
-  app.get('/control/faults', wrap(() => control.faults()));
-  app.post('/control/faults', wrap(async req => {
-    await control.setFault(String(req.body?.target), req.body?.fault ?? {});
-    return control.faults();
-  }));
-  app.delete('/control/faults', wrap(async () => {
-    await control.clearFaults();
-    return {};
-  }));
-  app.post('/control/clock/advance', wrap(async req => {
-    await control.advance(Number(req.body?.ms ?? req.query.ms ?? 0));
-    return { ok: true };
-  }));
-  app.post('/control/git/poll', wrap(async () => ({ changed: await control.pollGit() })));
-  app.post('/control/backup-location', wrap(req => {
-    control.setBackupLocationAvailable(String(req.body?.cluster), !!req.body?.available);
-    return { ok: true };
-  }));
+  app.get(
+    '/control/counts',
+    wrap(() => control.counts()),
+  );
+  app.post(
+    '/control/reset',
+    wrap(async req => {
+      control.resetCounts();
+      if (req.query.faults !== 'false') await control.clearFaults();
+      return { ok: true };
+    }),
+  );
+  app.get(
+    '/control/faults',
+    wrap(() => control.faults()),
+  );
+  app.post(
+    '/control/faults',
+    wrap(async req => {
+      await control.setFault(String(req.body?.target), req.body?.fault ?? {});
+      return control.faults();
+    }),
+  );
+  app.delete(
+    '/control/faults',
+    wrap(async () => {
+      await control.clearFaults();
+      return {};
+    }),
+  );
+  app.post(
+    '/control/clock/advance',
+    wrap(async req => {
+      await control.advance(Number(req.body?.ms ?? req.query.ms ?? 0));
+      return { ok: true };
+    }),
+  );
+  app.post(
+    '/control/git/poll',
+    wrap(async () => ({ changed: await control.pollGit() })),
+  );
+  app.post(
+    '/control/backup-location',
+    wrap(req => {
+      control.setBackupLocationAvailable(
+        String(req.body?.cluster),
+        !!req.body?.available,
+      );
+      return { ok: true };
+    }),
+  );
   return app;
 }

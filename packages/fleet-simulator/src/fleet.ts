@@ -36,7 +36,12 @@ export interface FleetOptions {
   clusters?: number;
   host?: string;
   /** Fixed ports (index = instance/cluster index); 0 or missing = ephemeral. */
-  ports?: { argo?: number[]; cost?: number[]; kube?: number[]; control?: number };
+  ports?: {
+    argo?: number[];
+    cost?: number[];
+    kube?: number[];
+    control?: number;
+  };
   /** Admin password for every instance (default: random per instance). */
   password?: string;
   /** Session token lifetime (default 86400 s). */
@@ -83,7 +88,13 @@ export interface Fleet {
   /** Same as appConfig(), as YAML. */
   appConfigYaml(): string;
   /** Internal state, for tests that need to look behind the APIs. */
-  internals: { instances: ArgoInstance[]; velero: VeleroCluster[]; poller: GitPoller; repo: GitRepo; simClock: SimClock };
+  internals: {
+    instances: ArgoInstance[];
+    velero: VeleroCluster[];
+    poller: GitPoller;
+    repo: GitRepo;
+    simClock: SimClock;
+  };
   stop(): Promise<void>;
 }
 
@@ -109,13 +120,23 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const seeded = await seedRepo(dir, clock.now());
   const repo = new GitRepo(seeded.bareRepoPath, 'main');
   const nInstances = Math.max(1, opts.instances ?? 2);
-  const instances = Array.from({ length: nInstances }, (_, i) =>
-    new ArgoInstance(INSTANCE_NAMES[i] ?? `argocd-${i + 1}`, clock, repo, behaviour));
+  const instances = Array.from(
+    { length: nInstances },
+    (_, i) =>
+      new ArgoInstance(
+        INSTANCE_NAMES[i] ?? `argocd-${i + 1}`,
+        clock,
+        repo,
+        behaviour,
+      ),
+  );
   const poller = new GitPoller(repo, instances, seeded.deployments);
   await poller.poll(true);
   const head = await repo.head();
   const fillers = Math.min(10_000, opts.appsPerInstance ?? 6);
-  instances.forEach((inst, i) => addFillerApps(inst, i, fillers, head, seeded.url, clock.now()));
+  instances.forEach((inst, i) =>
+    addFillerApps(inst, i, fillers, head, seeded.url, clock.now()),
+  );
   // Serialise every app once up front so the first big list is as fast as later ones.
   instances.forEach(inst => inst.apps.forEach(app => inst.jsonBytes(app)));
 
@@ -124,9 +145,25 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const argoServices: SimService[] = [];
   const argoAuth: ArgoAuth[] = [];
   for (const [i, inst] of instances.entries()) {
-    const auth = new ArgoAuth(inst.name, opts.password, opts.tokenTtlSeconds ?? 86400, () => clock.nowMs());
-    const svc = new SimService(inst.name, host, opts.ports?.argo?.[i] ?? 0, seedNum + i);
-    svc.app = argoApp({ instance: inst, auth, repo, service: () => svc, refresh: async () => void (await poller.poll()) });
+    const auth = new ArgoAuth(
+      inst.name,
+      opts.password,
+      opts.tokenTtlSeconds ?? 86400,
+      () => clock.nowMs(),
+    );
+    const svc = new SimService(
+      inst.name,
+      host,
+      opts.ports?.argo?.[i] ?? 0,
+      seedNum + i,
+    );
+    svc.app = argoApp({
+      instance: inst,
+      auth,
+      repo,
+      service: () => svc,
+      refresh: async () => void (await poller.poll()),
+    });
     await svc.listen();
     services.push(svc);
     argoServices.push(svc);
@@ -143,9 +180,14 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   }
 
   const nClusters = Math.max(1, opts.clusters ?? 2);
-  const clusterNames = Array.from({ length: nClusters }, (_, i) => CLUSTER_NAMES[i] ?? `cluster-${i + 1}`);
+  const clusterNames = Array.from(
+    { length: nClusters },
+    (_, i) => CLUSTER_NAMES[i] ?? `cluster-${i + 1}`,
+  );
   const appsOfCluster = (ci: number) =>
-    instances.filter((_, i) => i % nClusters === ci).flatMap(inst => [...inst.apps.values()]);
+    instances
+      .filter((_, i) => i % nClusters === ci)
+      .flatMap(inst => [...inst.apps.values()]);
   const cost: CostEndpoint[] = [];
   const costServices: SimService[] = [];
   const kube: KubeEndpoint[] = [];
@@ -153,8 +195,19 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const velero: VeleroCluster[] = [];
   for (const [ci, cluster] of clusterNames.entries()) {
     const type = ci % 2 === 0 ? 'kubecost' : 'opencost';
-    const csvc = new SimService(cluster, host, opts.ports?.cost?.[ci] ?? 0, seedNum + 100 + ci);
-    csvc.app = costApp({ cluster, clock, seed: seedNum, workloads: () => workloadsFromApps(cluster, appsOfCluster(ci)), service: () => csvc });
+    const csvc = new SimService(
+      cluster,
+      host,
+      opts.ports?.cost?.[ci] ?? 0,
+      seedNum + 100 + ci,
+    );
+    csvc.app = costApp({
+      cluster,
+      clock,
+      seed: seedNum,
+      workloads: () => workloadsFromApps(cluster, appsOfCluster(ci)),
+      service: () => csvc,
+    });
     await csvc.listen();
     services.push(csvc);
     costServices.push(csvc);
@@ -170,10 +223,21 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       .filter(a => !a.filler && (a.env === 'staging' || a.env === 'prod'))
       .map(a => a.obj.spec.destination?.namespace as string)
       .filter(Boolean);
-    const vc = new VeleroCluster(cluster, clock, namespaces, seedNum, (opts.unavailableBackupLocations ?? []).includes(cluster));
+    const vc = new VeleroCluster(
+      cluster,
+      clock,
+      namespaces,
+      seedNum,
+      (opts.unavailableBackupLocations ?? []).includes(cluster),
+    );
     velero.push(vc);
     const token = `kube-${cluster}-${randomBytes(12).toString('hex')}`;
-    const ksvc = new SimService(cluster, host, opts.ports?.kube?.[ci] ?? 0, seedNum + 200 + ci);
+    const ksvc = new SimService(
+      cluster,
+      host,
+      opts.ports?.kube?.[ci] ?? 0,
+      seedNum + 200 + ci,
+    );
     ksvc.app = kubeApp({ cluster, velero: vc, token, service: () => ksvc });
     await ksvc.listen();
     services.push(ksvc);
@@ -183,7 +247,11 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     kube.push({ cluster, url: ksvc.url, token, kubeconfigPath });
   }
 
-  const git = { bareRepoPath: seeded.bareRepoPath, url: seeded.url, branch: 'main' };
+  const git = {
+    bareRepoPath: seeded.bareRepoPath,
+    url: seeded.url,
+    branch: 'main',
+  };
   const endpoints: FleetEndpoints = { argo, cost, kube, git };
   const control = createControl({
     argo: argoServices,
@@ -194,14 +262,21 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     clock,
     poll: () => poller.poll(),
   });
-  const controlService = new SimService('control', host, opts.ports?.control ?? 0);
+  const controlService = new SimService(
+    'control',
+    host,
+    opts.ports?.control ?? 0,
+  );
   controlService.app = controlApp(control);
   await controlService.listen();
 
   let pollTimer: NodeJS.Timeout | undefined;
   const interval = opts.gitPollIntervalMs ?? 2000;
   if (clock.mode === 'real' && interval > 0) {
-    pollTimer = setInterval(() => void poller.poll().catch(() => undefined), interval);
+    pollTimer = setInterval(
+      () => void poller.poll().catch(() => undefined),
+      interval,
+    );
     pollTimer.unref();
   }
 

@@ -1,5 +1,11 @@
 export { startFleet } from './fleet';
-export type { Fleet, FleetOptions, ArgoEndpoint, CostEndpoint, KubeEndpoint } from './fleet';
+export type {
+  Fleet,
+  FleetOptions,
+  ArgoEndpoint,
+  CostEndpoint,
+  KubeEndpoint,
+} from './fleet';
 export { SimClock } from './clock';
 export type { FleetClock, ClockMode } from './clock';
 export type { FleetControl } from './control';
@@ -7,7 +13,13 @@ export type { Fault, Counts } from './util/service';
 export type { ArgoBehaviour } from './argocd/instance';
 export { buildAppConfig } from './config';
 export type { FleetEndpoints } from './config';
-export { SERVICES, ENVIRONMENTS, ENV_POLICY, SEED_COMMITS, REGISTRY } from './seed/layout';
+export {
+  SERVICES,
+  ENVIRONMENTS,
+  ENV_POLICY,
+  SEED_COMMITS,
+  REGISTRY,
+} from './seed/layout';
 export type { Env, ServiceSeed, SeedCommit } from './seed/layout';
 export { measureScale } from './scale';
 export type { ScaleFigures } from './scale';

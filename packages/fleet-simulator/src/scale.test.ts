@@ -8,14 +8,28 @@ describe('scale', () => {
     // objects ~10× slower than plain node (the scale script runs both).
     const f = await measureScale(5, 2000, COST_QUERIES.slice(1));
     // eslint-disable-next-line no-console
-    console.log(`scale 5×2000: startup ${Math.round(f.startupMs)} ms; list ms cold ${f.coldListMs.map(Math.round)}; warm ${f.warmListMs.map(Math.round)}; ${(f.listBytes[0] / 1e6).toFixed(1)} MB per list; cost ${f.costQueries.map(c => `${Math.round(c.ms)} ms`)}; RSS ${Math.round(f.rssMb)} MB`);
+    console.log(
+      `scale 5×2000: startup ${Math.round(
+        f.startupMs,
+      )} ms; list ms cold ${f.coldListMs.map(
+        Math.round,
+      )}; warm ${f.warmListMs.map(Math.round)}; ${(
+        f.listBytes[0] / 1e6
+      ).toFixed(1)} MB per list; cost ${f.costQueries.map(
+        c => `${Math.round(c.ms)} ms`,
+      )}; RSS ${Math.round(f.rssMb)} MB`,
+    );
     expect(f.listBytes.every(b => b > 5e6)).toBe(true);
     // Every instance's full list (first one uncached, then cached) under 200 ms. The machine's
     // 2 cores are shared with the other test suites, so a GC pause may slow one sample:
     // assert the median of all samples and the best sample of each instance.
     const all = [...f.coldListMs, ...f.warmListMs].sort((a, b) => a - b);
     expect(all[Math.floor(all.length / 2)]).toBeLessThan(200);
-    f.coldListMs.forEach((cold, i) => expect(Math.min(cold, f.warmListMs[2 * i], f.warmListMs[2 * i + 1])).toBeLessThan(200));
+    f.coldListMs.forEach((cold, i) =>
+      expect(
+        Math.min(cold, f.warmListMs[2 * i], f.warmListMs[2 * i + 1]),
+      ).toBeLessThan(200),
+    );
     expect(f.rssMb).toBeLessThan(1024);
   });
 });

@@ -16,13 +16,29 @@ export interface ScaleFigures {
   rssMb: number;
 }
 
-function curl(url: string, token: string): Promise<{ ms: number; bytes: number }> {
+function curl(
+  url: string,
+  token: string,
+): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', '-H', `Authorization: Bearer ${token}`, url], (err, out) => {
-      if (err) return reject(err);
-      const [t, b] = out.trim().split(' ');
-      return resolve({ ms: Number(t) * 1000, bytes: Number(b) });
-    });
+    execFile(
+      'curl',
+      [
+        '-s',
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{time_total} %{size_download}',
+        '-H',
+        `Authorization: Bearer ${token}`,
+        url,
+      ],
+      (err, out) => {
+        if (err) return reject(err);
+        const [t, b] = out.trim().split(' ');
+        return resolve({ ms: Number(t) * 1000, bytes: Number(b) });
+      },
+    );
   });
 }
 
@@ -32,17 +48,42 @@ export const COST_QUERIES = [
   'window=7d&step=1d&aggregate=label:app&filter=label%5Bapp%5D:%22payments-api%22',
 ];
 
-export async function measureScale(instances: number, appsPerInstance: number, costQueries = COST_QUERIES): Promise<ScaleFigures> {
+export async function measureScale(
+  instances: number,
+  appsPerInstance: number,
+  costQueries = COST_QUERIES,
+): Promise<ScaleFigures> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fleet-scale-'));
   const t0 = performance.now();
-  const fleet = await startFleet({ dir, clock: 'manual', instances, appsPerInstance });
+  const fleet = await startFleet({
+    dir,
+    clock: 'manual',
+    instances,
+    appsPerInstance,
+  });
   const startupMs = performance.now() - t0;
-  const figures: ScaleFigures = { instances, appsPerInstance, startupMs, coldListMs: [], warmListMs: [], listBytes: [], costQueries: [], rssMb: 0 };
+  const figures: ScaleFigures = {
+    instances,
+    appsPerInstance,
+    startupMs,
+    coldListMs: [],
+    warmListMs: [],
+    listBytes: [],
+    costQueries: [],
+    rssMb: 0,
+  };
   try {
     // curl in a child process, so the timing is the server's (not an in-process client's).
     for (const a of fleet.argo) {
-      for (const bucket of [figures.coldListMs, figures.warmListMs, figures.warmListMs]) {
-        const { ms, bytes } = await curl(`${a.url}/api/v1/applications`, a.token);
+      for (const bucket of [
+        figures.coldListMs,
+        figures.warmListMs,
+        figures.warmListMs,
+      ]) {
+        const { ms, bytes } = await curl(
+          `${a.url}/api/v1/applications`,
+          a.token,
+        );
         bucket.push(ms);
         if (bucket === figures.coldListMs) figures.listBytes.push(bytes);
       }
@@ -52,7 +93,11 @@ export async function measureScale(instances: number, appsPerInstance: number, c
       const s = performance.now();
       const res = await fetch(`${fleet.cost[0].url}/model/allocation?${q}`);
       const text = await res.text();
-      figures.costQueries.push({ query: q, ms: performance.now() - s, bytes: text.length });
+      figures.costQueries.push({
+        query: q,
+        ms: performance.now() - s,
+        bytes: text.length,
+      });
     }
     figures.rssMb = process.memoryUsage().rss / 1024 / 1024;
   } finally {
@@ -66,12 +111,23 @@ if (require.main === module) {
   const [instances = '5', apps = '2000'] = process.argv.slice(2);
   measureScale(Number(instances), Number(apps)).then(f => {
     const r = (xs: number[]) => xs.map(x => Math.round(x)).join(', ');
-    console.log(`instances=${f.instances} appsPerInstance=${f.appsPerInstance}`);
+    console.log(
+      `instances=${f.instances} appsPerInstance=${f.appsPerInstance}`,
+    );
     console.log(`startup: ${Math.round(f.startupMs)} ms`);
     console.log(`full list, cold (ms per instance): ${r(f.coldListMs)}`);
     console.log(`full list, warm (ms, 2 per instance): ${r(f.warmListMs)}`);
-    console.log(`list size (MB per instance): ${f.listBytes.map(b => (b / 1e6).toFixed(1)).join(', ')}`);
-    for (const c of f.costQueries) console.log(`cost ${c.query}: ${Math.round(c.ms)} ms, ${(c.bytes / 1e6).toFixed(2)} MB`);
+    console.log(
+      `list size (MB per instance): ${f.listBytes
+        .map(b => (b / 1e6).toFixed(1))
+        .join(', ')}`,
+    );
+    for (const c of f.costQueries)
+      console.log(
+        `cost ${c.query}: ${Math.round(c.ms)} ms, ${(c.bytes / 1e6).toFixed(
+          2,
+        )} MB`,
+      );
     console.log(`RSS: ${Math.round(f.rssMb)} MB`);
   });
 }

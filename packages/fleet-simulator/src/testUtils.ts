@@ -20,7 +20,10 @@ export async function argoClient(fleet: Fleet, instance: string) {
   const call = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${a.url}${p}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -54,7 +57,11 @@ export async function commitToFleet(
 }
 
 /** Replaces a line matching `pattern` in a file of the clone. */
-export async function replaceInFile(file: string, pattern: RegExp, replacement: string) {
+export async function replaceInFile(
+  file: string,
+  pattern: RegExp,
+  replacement: string,
+) {
   const text = await fs.readFile(file, 'utf8');
   if (!pattern.test(text)) throw new Error(`${pattern} not found in ${file}`);
   await fs.writeFile(file, text.replace(pattern, replacement));
@@ -63,5 +70,8 @@ export async function replaceInFile(file: string, pattern: RegExp, replacement: 
 /** Stops a test fleet and removes its directory (the one holding gitops.git). */
 export async function stopAndClean(fleet: Fleet) {
   await fleet.stop();
-  await fs.rm(path.dirname(fleet.git.bareRepoPath), { recursive: true, force: true });
+  await fs.rm(path.dirname(fleet.git.bareRepoPath), {
+    recursive: true,
+    force: true,
+  });
 }

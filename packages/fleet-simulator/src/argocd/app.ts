@@ -24,11 +24,15 @@ export interface SimApp {
   children?: string[];
 }
 
-export const iso = (d: Date | number) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const iso = (d: Date | number) =>
+  new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export const uid = (...parts: string[]) => {
   const h = createHash('md5').update(parts.join('/')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(
+    16,
+    20,
+  )}-${h.slice(20, 32)}`;
 };
 
 export function sourceType(source: any): string {
@@ -47,13 +51,38 @@ export function imageRef(d: Desired, service: string): string | undefined {
 }
 
 /** status.resources[]: what Argo lists as the app's managed resources. */
-export function managedResources(app: SimApp, sync: string, health: { status: string; message?: string }) {
+export function managedResources(
+  app: SimApp,
+  sync: string,
+  health: { status: string; message?: string },
+) {
   const ns = namespaceOf(app);
   if (!app.live.tag && !app.desired.tag) return [];
   const missing = !app.live.tag;
   return [
-    { version: 'v1', kind: 'Service', namespace: ns, name: app.service, status: missing ? 'OutOfSync' : 'Synced', health: { status: missing ? 'Missing' : 'Healthy' } },
-    { group: 'apps', version: 'v1', kind: 'Deployment', namespace: ns, name: app.service, status: sync, health },
-    { version: 'v1', kind: 'ConfigMap', namespace: ns, name: `${app.service}-config`, status: missing ? 'OutOfSync' : 'Synced' },
+    {
+      version: 'v1',
+      kind: 'Service',
+      namespace: ns,
+      name: app.service,
+      status: missing ? 'OutOfSync' : 'Synced',
+      health: { status: missing ? 'Missing' : 'Healthy' },
+    },
+    {
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      namespace: ns,
+      name: app.service,
+      status: sync,
+      health,
+    },
+    {
+      version: 'v1',
+      kind: 'ConfigMap',
+      namespace: ns,
+      name: `${app.service}-config`,
+      status: missing ? 'OutOfSync' : 'Synced',
+    },
   ];
 }

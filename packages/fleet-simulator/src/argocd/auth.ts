@@ -10,26 +10,53 @@ export class ArgoAuth {
   readonly apiToken: string;
   tokenTtlSeconds: number;
 
-  constructor(readonly instance: string, password: string | undefined, tokenTtlSeconds: number, private readonly nowMs: () => number) {
+  constructor(
+    readonly instance: string,
+    password: string | undefined,
+    tokenTtlSeconds: number,
+    private readonly nowMs: () => number,
+  ) {
     this.password = password ?? randomBytes(9).toString('base64url');
     this.tokenTtlSeconds = tokenTtlSeconds;
     const iat = Math.floor(nowMs() / 1000);
-    this.apiToken = signJwt({ iss: 'argocd', sub: 'admin:apiKey', iat, nbf: iat, jti: randomBytes(8).toString('hex') }, this.secret);
+    this.apiToken = signJwt(
+      {
+        iss: 'argocd',
+        sub: 'admin:apiKey',
+        iat,
+        nbf: iat,
+        jti: randomBytes(8).toString('hex'),
+      },
+      this.secret,
+    );
   }
 
   login(username: unknown, password: unknown): string | undefined {
-    if (username !== this.username || password !== this.password) return undefined;
+    if (username !== this.username || password !== this.password)
+      return undefined;
     const iat = Math.floor(this.nowMs() / 1000);
     return signJwt(
-      { iss: 'argocd', aud: 'argocd', sub: username, iat, nbf: iat, exp: iat + this.tokenTtlSeconds, jti: randomBytes(8).toString('hex') },
+      {
+        iss: 'argocd',
+        aud: 'argocd',
+        sub: username,
+        iat,
+        nbf: iat,
+        exp: iat + this.tokenTtlSeconds,
+        jti: randomBytes(8).toString('hex'),
+      },
       this.secret,
     );
   }
 
   /** Returns the subject, or an error message in Argo's words. */
-  check(authorization: string | undefined, cookie: string | undefined): { sub?: string; error?: string } {
+  check(
+    authorization: string | undefined,
+    cookie: string | undefined,
+  ): { sub?: string; error?: string } {
     let token: string | undefined;
-    if (authorization?.startsWith('Bearer ')) token = authorization.slice(7).trim();
+    if (authorization?.startsWith('Bearer '))
+      token = authorization.slice(7).trim();
     if (!token && cookie) {
       const m = /(?:^|;\s*)argocd\.token=([^;]+)/.exec(cookie);
       if (m) token = decodeURIComponent(m[1]);

@@ -6,7 +6,14 @@ import { ArgoInstance } from './instance';
  * Synthetic in-memory apps for scale: `svc-<instance>-<n>-<env>`, Synced and Healthy, with
  * a full history, spread over the environments the instance hosts.
  */
-export function addFillerApps(inst: ArgoInstance, index: number, count: number, headSha: string, repoURL: string, now: Date) {
+export function addFillerApps(
+  inst: ArgoInstance,
+  index: number,
+  count: number,
+  headSha: string,
+  repoURL: string,
+  now: Date,
+) {
   const envsByIndex: Env[][] = [['dev', 'staging'], ['prod']];
   const envs: Env[] = envsByIndex[index] ?? ['dev', 'staging', 'prod'];
   const depth = inst.behaviour.historyDepth;
@@ -20,20 +27,37 @@ export function addFillerApps(inst: ArgoInstance, index: number, count: number, 
       sha: headSha,
       tag,
       deployedAt: new Date(now.getTime() - (depth - i) * 6 * 3600_000),
-      initiatedBy: policy.automated ? { automated: true } : { username: 'admin' },
+      initiatedBy: policy.automated
+        ? { automated: true }
+        : { username: 'admin' },
     }));
     const manifest = {
       metadata: {
         name,
         namespace: 'argocd',
-        labels: { 'app.kubernetes.io/name': service, app: service, environment: env, team: `team-${n % 7}`, synthetic: 'true' },
+        labels: {
+          'app.kubernetes.io/name': service,
+          app: service,
+          environment: env,
+          team: `team-${n % 7}`,
+          synthetic: 'true',
+        },
       },
       spec: {
         project: `team-${n % 7}`,
-        source: { repoURL, path: `apps/${service}/overlays/${env}`, targetRevision: 'main' },
-        destination: { server: 'https://kubernetes.default.svc', namespace: `${service}-${env}` },
+        source: {
+          repoURL,
+          path: `apps/${service}/overlays/${env}`,
+          targetRevision: 'main',
+        },
+        destination: {
+          server: 'https://kubernetes.default.svc',
+          namespace: `${service}-${env}`,
+        },
         syncPolicy: {
-          ...(policy.automated ? { automated: { prune: true, selfHeal: true } } : {}),
+          ...(policy.automated
+            ? { automated: { prune: true, selfHeal: true } }
+            : {}),
           syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
         },
       },
@@ -41,7 +65,13 @@ export function addFillerApps(inst: ArgoInstance, index: number, count: number, 
     inst.upsert(
       manifest,
       headSha,
-      { image: `${REGISTRY}/${service}`, tag, replicas: policy.replicas, cpu: policy.cpu, memory: policy.memory },
+      {
+        image: `${REGISTRY}/${service}`,
+        tag,
+        replicas: policy.replicas,
+        cpu: policy.cpu,
+        memory: policy.memory,
+      },
       { filler: true, seed },
     );
   }

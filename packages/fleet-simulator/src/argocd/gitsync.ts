@@ -21,7 +21,9 @@ export class GitPoller {
   /** Prod apps go to the second instance (argocd-prod) when there is one. */
   placement(manifest: any): ArgoInstance {
     const env = manifest.metadata?.labels?.environment;
-    return env === 'prod' && this.instances.length > 1 ? this.instances[1] : this.instances[0];
+    return env === 'prod' && this.instances.length > 1
+      ? this.instances[1]
+      : this.instances[0];
   }
 
   /** Serialised so concurrent callers (timer, refresh=hard, control) never interleave. */
@@ -35,7 +37,10 @@ export class GitPoller {
     const head = await this.repo.head();
     if (head === this.lastSha && !force) return false;
     const manifests = await readAppManifests(this.repo, head);
-    const childNames = manifests.filter(m => m.metadata.name !== 'root').map(m => m.metadata.name).sort();
+    const childNames = manifests
+      .filter(m => m.metadata.name !== 'root')
+      .map(m => m.metadata.name)
+      .sort();
     const wanted = new Map<ArgoInstance, Set<string>>();
     for (const m of manifests) {
       const inst = this.placement(m);
@@ -45,7 +50,9 @@ export class GitPoller {
         desired = await renderDesired(this.repo, head, m.spec?.source);
       } catch (e) {
         // A broken overlay/values file must not stop the other apps from reconciling.
-        comparisonError = `Failed to load target state: ${(e as Error).message}`;
+        comparisonError = `Failed to load target state: ${
+          (e as Error).message
+        }`;
         desired = inst.apps.get(m.metadata.name)?.desired ?? {};
       }
       const isRoot = m.spec?.source?.path === 'argocd/apps';
@@ -60,7 +67,8 @@ export class GitPoller {
     // Apps whose manifest disappeared from git are pruned by the root app.
     for (const inst of this.instances) {
       for (const app of [...inst.apps.values()]) {
-        if (!app.filler && !wanted.get(inst)?.has(app.name)) inst.remove(app.name);
+        if (!app.filler && !wanted.get(inst)?.has(app.name))
+          inst.remove(app.name);
       }
     }
     this.seedUsed = true;

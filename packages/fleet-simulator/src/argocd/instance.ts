@@ -3,7 +3,14 @@ import { SimClock } from '../clock';
 import { GitRepo } from '../git/repo';
 import { SeedDeployment } from '../seed/seedRepo';
 import { ArgoError, GRPC } from './errors';
-import { SimApp, imageRef, iso, managedResources, sourceType, uid } from './app';
+import {
+  SimApp,
+  imageRef,
+  iso,
+  managedResources,
+  sourceType,
+  uid,
+} from './app';
 import { Desired, renderDesired } from './render';
 
 export interface ArgoBehaviour {
@@ -29,9 +36,13 @@ export interface SyncRequest {
   source?: any;
 }
 
-export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; app: SimApp };
+export type WatchEvent = {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  app: SimApp;
+};
 
-const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+const clone = <T>(v: T): T =>
+  v === undefined ? v : JSON.parse(JSON.stringify(v));
 
 /** One simulated Argo CD instance: its applications and their sync state machine. */
 export class ArgoInstance {
@@ -57,7 +68,12 @@ export class ArgoInstance {
     manifest: any,
     headSha: string,
     desired: Desired,
-    opts: { filler?: boolean; seed?: SeedDeployment[]; children?: string[]; comparisonError?: string } = {},
+    opts: {
+      filler?: boolean;
+      seed?: SeedDeployment[];
+      children?: string[];
+      comparisonError?: string;
+    } = {},
   ) {
     const name: string = manifest.metadata.name;
     const labels = manifest.metadata.labels ?? {};
@@ -93,10 +109,16 @@ export class ArgoInstance {
           uid: uid(this.name, name),
           resourceVersion: '',
           generation: 1,
-          creationTimestamp: iso(opts.seed?.[0]?.deployedAt.getTime() ?? now.getTime()),
+          creationTimestamp: iso(
+            opts.seed?.[0]?.deployedAt.getTime() ?? now.getTime(),
+          ),
           labels,
-          ...(manifest.metadata.annotations ? { annotations: manifest.metadata.annotations } : {}),
-          ...(manifest.metadata.finalizers ? { finalizers: manifest.metadata.finalizers } : {}),
+          ...(manifest.metadata.annotations
+            ? { annotations: manifest.metadata.annotations }
+            : {}),
+          ...(manifest.metadata.finalizers
+            ? { finalizers: manifest.metadata.finalizers }
+            : {}),
         },
         spec: clone(manifest.spec),
         status: {
@@ -127,7 +149,10 @@ export class ArgoInstance {
         initiatedBy: d.initiatedBy,
       }));
       const op = {
-        sync: { revision: last.sha, syncOptions: manifest.spec.syncPolicy?.syncOptions },
+        sync: {
+          revision: last.sha,
+          syncOptions: manifest.spec.syncPolicy?.syncOptions,
+        },
         initiatedBy: last.initiatedBy,
         retry: {},
       };
@@ -161,18 +186,32 @@ export class ArgoInstance {
   refresh(app: SimApp) {
     const children = app.children;
     const st = app.obj.status;
-    const synced = app.live.tag === app.desired.tag && (app.live.tag !== undefined || app.live.sha !== undefined);
+    const synced =
+      app.live.tag === app.desired.tag &&
+      (app.live.tag !== undefined || app.live.sha !== undefined);
     st.sync = {
       status: synced ? 'Synced' : 'OutOfSync',
-      comparedTo: { source: clone(app.obj.spec.source), destination: clone(app.obj.spec.destination) },
+      comparedTo: {
+        source: clone(app.obj.spec.source),
+        destination: clone(app.obj.spec.destination),
+      },
       revision: app.headSha,
     };
     if (app.comparisonError) {
       st.sync.status = 'Unknown';
-      st.conditions = [{ type: 'ComparisonError', message: app.comparisonError, lastTransitionTime: iso(this.clock.now()) }];
+      st.conditions = [
+        {
+          type: 'ComparisonError',
+          message: app.comparisonError,
+          lastTransitionTime: iso(this.clock.now()),
+        },
+      ];
     } else delete st.conditions;
-    const running = st.operationState?.phase === 'Running' || st.operationState?.phase === 'Terminating';
-    if (!running && !app.cancelHealth) this.setHealth(app, this.baseHealth(app));
+    const running =
+      st.operationState?.phase === 'Running' ||
+      st.operationState?.phase === 'Terminating';
+    if (!running && !app.cancelHealth)
+      this.setHealth(app, this.baseHealth(app));
     st.reconciledAt = iso(this.clock.now());
     const image = imageRef(app.live, app.service);
     st.summary = {};
@@ -180,7 +219,12 @@ export class ArgoInstance {
     else if (children) st.summary.isAppOfApps = true;
     if (children) {
       st.resources = children.map(c => ({
-        group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', namespace: 'argocd', name: c, status: 'Synced',
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: c,
+        status: 'Synced',
       }));
     } else {
       st.resources = managedResources(app, st.sync.status, st.health);
@@ -191,32 +235,62 @@ export class ArgoInstance {
   isBad(tag?: string, image?: string) {
     if (!tag) return false;
     const b = this.behaviour.badImages;
-    return tag.endsWith('-bad') || b.includes(tag) || (image !== undefined && b.includes(`${image}:${tag}`));
+    return (
+      tag.endsWith('-bad') ||
+      b.includes(tag) ||
+      (image !== undefined && b.includes(`${image}:${tag}`))
+    );
   }
 
   private isFailing(tag?: string) {
-    return !!tag && (tag.endsWith('-fail') || this.behaviour.failImages.includes(tag));
+    return (
+      !!tag &&
+      (tag.endsWith('-fail') || this.behaviour.failImages.includes(tag))
+    );
   }
 
   private baseHealth(app: SimApp): { status: string; message?: string } {
     if (!app.live.tag && !app.live.sha) return { status: 'Missing' };
     if (this.isBad(app.live.tag, app.live.image)) {
-      return { status: 'Degraded', message: `Deployment "${app.service}" exceeded its progress deadline` };
+      return {
+        status: 'Degraded',
+        message: `Deployment "${app.service}" exceeded its progress deadline`,
+      };
     }
     return { status: 'Healthy' };
   }
 
   private setHealth(app: SimApp, h: { status: string; message?: string }) {
     const cur = app.obj.status.health;
-    const lastTransitionTime = cur?.status === h.status && cur.lastTransitionTime ? cur.lastTransitionTime : iso(this.clock.now());
-    app.obj.status.health = { status: h.status, ...(h.message ? { message: h.message } : {}), lastTransitionTime };
-    const dep = (app.obj.status.resources ?? []).find((r: any) => r.kind === 'Deployment');
-    if (dep) dep.health = { status: h.status, ...(h.message ? { message: h.message } : {}) };
+    const lastTransitionTime =
+      cur?.status === h.status && cur.lastTransitionTime
+        ? cur.lastTransitionTime
+        : iso(this.clock.now());
+    app.obj.status.health = {
+      status: h.status,
+      ...(h.message ? { message: h.message } : {}),
+      lastTransitionTime,
+    };
+    const dep = (app.obj.status.resources ?? []).find(
+      (r: any) => r.kind === 'Deployment',
+    );
+    if (dep)
+      dep.health = {
+        status: h.status,
+        ...(h.message ? { message: h.message } : {}),
+      };
   }
 
   private signature(app: SimApp) {
     const s = app.obj.status;
-    return JSON.stringify([app.obj.spec, app.obj.metadata.labels, s.sync.status, s.sync.revision, s.health.status, app.comparisonError]);
+    return JSON.stringify([
+      app.obj.spec,
+      app.obj.metadata.labels,
+      s.sync.status,
+      s.sync.revision,
+      s.health.status,
+      app.comparisonError,
+    ]);
   }
 
   /** Marks a change: new resourceVersion, drops the JSON cache, notifies watchers. */
@@ -239,15 +313,28 @@ export class ArgoInstance {
   private maybeAutoSync(app: SimApp) {
     const auto = app.obj.spec.syncPolicy?.automated;
     if (!auto || auto.enabled === false || app.cancelAuto) return;
-    if (app.obj.status.sync.status !== 'OutOfSync' || this.isRunning(app)) return;
+    if (app.obj.status.sync.status !== 'OutOfSync' || this.isRunning(app))
+      return;
     const key = `${app.headSha}:${app.desired.tag}`;
-    if (key === app.lastAutoSync && (!auto.selfHeal || app.lastOpFailed)) return;
-    app.cancelAuto = this.clock.after(this.behaviour.autoSyncDelayMs, async () => {
-      app.cancelAuto = undefined;
-      if (!this.apps.has(app.name) || this.isRunning(app) || app.obj.status.sync.status !== 'OutOfSync') return;
-      app.lastAutoSync = `${app.headSha}:${app.desired.tag}`;
-      await this.startSync(app, { initiatedBy: { automated: true }, prune: !!auto.prune });
-    });
+    if (key === app.lastAutoSync && (!auto.selfHeal || app.lastOpFailed))
+      return;
+    app.cancelAuto = this.clock.after(
+      this.behaviour.autoSyncDelayMs,
+      async () => {
+        app.cancelAuto = undefined;
+        if (
+          !this.apps.has(app.name) ||
+          this.isRunning(app) ||
+          app.obj.status.sync.status !== 'OutOfSync'
+        )
+          return;
+        app.lastAutoSync = `${app.headSha}:${app.desired.tag}`;
+        await this.startSync(app, {
+          initiatedBy: { automated: true },
+          prune: !!auto.prune,
+        });
+      },
+    );
   }
 
   isRunning(app: SimApp) {
@@ -257,7 +344,11 @@ export class ArgoInstance {
 
   async startSync(app: SimApp, req: SyncRequest): Promise<void> {
     if (this.isRunning(app)) {
-      throw new ArgoError(400, GRPC.FailedPrecondition, 'another operation is already in progress');
+      throw new ArgoError(
+        400,
+        GRPC.FailedPrecondition,
+        'another operation is already in progress',
+      );
     }
     let sha = app.headSha;
     let target: Desired = app.desired;
@@ -266,7 +357,11 @@ export class ArgoInstance {
       const rev = req.revision || app.obj.spec.source?.targetRevision || 'HEAD';
       const resolved = await this.repo.resolve(rev);
       if (!resolved) {
-        throw new ArgoError(400, GRPC.Unknown, `rpc error: code = Unknown desc = unable to resolve '${rev}' to a commit SHA`);
+        throw new ArgoError(
+          400,
+          GRPC.Unknown,
+          `rpc error: code = Unknown desc = unable to resolve '${rev}' to a commit SHA`,
+        );
       }
       sha = resolved;
       target = await renderDesired(this.repo, sha, source);
@@ -281,7 +376,9 @@ export class ArgoInstance {
         revision: sha,
         ...(req.prune ? { prune: true } : {}),
         ...(req.dryRun ? { dryRun: true } : {}),
-        ...(app.obj.spec.syncPolicy?.syncOptions ? { syncOptions: app.obj.spec.syncPolicy.syncOptions } : {}),
+        ...(app.obj.spec.syncPolicy?.syncOptions
+          ? { syncOptions: app.obj.spec.syncPolicy.syncOptions }
+          : {}),
       },
       initiatedBy: req.initiatedBy,
       retry: {},
@@ -294,7 +391,12 @@ export class ArgoInstance {
       startedAt: iso(started),
     };
     if (!req.dryRun) {
-      this.setHealth(app, { status: 'Progressing', message: `Waiting for rollout to finish: 0 of ${target.replicas ?? 1} updated replicas are available...` });
+      this.setHealth(app, {
+        status: 'Progressing',
+        message: `Waiting for rollout to finish: 0 of ${
+          target.replicas ?? 1
+        } updated replicas are available...`,
+      });
     }
     this.touch(app);
     app.cancelOp = this.clock.after(this.behaviour.syncDurationMs, () =>
@@ -302,7 +404,14 @@ export class ArgoInstance {
     );
   }
 
-  private finishSync(app: SimApp, sha: string, target: Desired, source: any, started: number, req: SyncRequest) {
+  private finishSync(
+    app: SimApp,
+    sha: string,
+    target: Desired,
+    source: any,
+    started: number,
+    req: SyncRequest,
+  ) {
     app.cancelOp = undefined;
     delete app.obj.operation;
     const st = app.obj.status.operationState;
@@ -315,15 +424,25 @@ export class ArgoInstance {
         namespace: app.obj.spec.destination?.namespace,
         name: app.service,
         status: kindStatus,
-        message: kindStatus === 'Synced' ? `${kind.toLowerCase()}/${app.service} configured` : 'the server rejected the image',
+        message:
+          kindStatus === 'Synced'
+            ? `${kind.toLowerCase()}/${app.service} configured`
+            : 'the server rejected the image',
         hookPhase: kindStatus === 'Synced' ? 'Running' : 'Failed',
         syncPhase: 'Sync',
       }));
     st.finishedAt = iso(now);
     if (this.isFailing(target.tag)) {
       st.phase = 'Failed';
-      st.message = `one or more objects failed to apply, reason: admission webhook denied image ${imageRef(target, app.service)}`;
-      st.syncResult = { revision: sha, source, resources: resources('SyncFailed') };
+      st.message = `one or more objects failed to apply, reason: admission webhook denied image ${imageRef(
+        target,
+        app.service,
+      )}`;
+      st.syncResult = {
+        revision: sha,
+        source,
+        resources: resources('SyncFailed'),
+      };
       app.lastOpFailed = true;
       this.refresh(app);
       this.touch(app);
@@ -331,7 +450,9 @@ export class ArgoInstance {
     }
     app.lastOpFailed = false;
     st.phase = 'Succeeded';
-    st.message = req.dryRun ? 'successfully synced (dry run)' : 'successfully synced (all tasks run)';
+    st.message = req.dryRun
+      ? 'successfully synced (dry run)'
+      : 'successfully synced (all tasks run)';
     st.syncResult = { revision: sha, source, resources: resources('Synced') };
     if (!req.dryRun) {
       app.live = { ...target, sha };
@@ -348,7 +469,10 @@ export class ArgoInstance {
       app.obj.status.history = history;
       this.trimHistory(app);
       // The rollout takes a little longer than the apply: stay Progressing, then settle.
-      this.setHealth(app, { status: 'Progressing', message: 'Waiting for rollout to finish' });
+      this.setHealth(app, {
+        status: 'Progressing',
+        message: 'Waiting for rollout to finish',
+      });
       app.cancelHealth = this.clock.after(this.behaviour.healthDelayMs, () => {
         app.cancelHealth = undefined;
         if (this.isRunning(app)) return;
@@ -362,14 +486,26 @@ export class ArgoInstance {
     this.touch(app);
   }
 
-  async rollback(app: SimApp, id: number, opts: { prune?: boolean; dryRun?: boolean; username: string }) {
+  async rollback(
+    app: SimApp,
+    id: number,
+    opts: { prune?: boolean; dryRun?: boolean; username: string },
+  ) {
     const auto = app.obj.spec.syncPolicy?.automated;
     if (auto && auto.enabled !== false) {
-      throw new ArgoError(400, GRPC.FailedPrecondition, 'rollback cannot be initiated when auto-sync is enabled');
+      throw new ArgoError(
+        400,
+        GRPC.FailedPrecondition,
+        'rollback cannot be initiated when auto-sync is enabled',
+      );
     }
     const entry = (app.obj.status.history ?? []).find((h: any) => h.id === id);
     if (!entry) {
-      throw new ArgoError(400, GRPC.InvalidArgument, `application ${app.name} does not have deployment with id ${id}`);
+      throw new ArgoError(
+        400,
+        GRPC.InvalidArgument,
+        `application ${app.name} does not have deployment with id ${id}`,
+      );
     }
     await this.startSync(app, {
       revision: entry.revision,
@@ -382,7 +518,11 @@ export class ArgoInstance {
 
   terminate(app: SimApp) {
     if (!this.isRunning(app) || !app.cancelOp) {
-      throw new ArgoError(400, GRPC.FailedPrecondition, 'Unable to terminate operation. No operation is in progress');
+      throw new ArgoError(
+        400,
+        GRPC.FailedPrecondition,
+        'Unable to terminate operation. No operation is in progress',
+      );
     }
     app.cancelOp();
     app.cancelOp = undefined;
@@ -398,7 +538,8 @@ export class ArgoInstance {
   }
 
   private trimHistory(app: SimApp) {
-    const limit = app.obj.spec.revisionHistoryLimit ?? this.behaviour.historyDepth;
+    const limit =
+      app.obj.spec.revisionHistoryLimit ?? this.behaviour.historyDepth;
     const h: any[] = app.obj.status.history ?? [];
     if (h.length > limit) app.obj.status.history = h.slice(h.length - limit);
   }

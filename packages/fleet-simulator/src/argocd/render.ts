@@ -10,24 +10,32 @@ export interface Desired {
   memory?: string;
 }
 
-const join = (dir: string, file: string) => (dir ? `${dir.replace(/\/$/, '')}/${file}` : file);
+const join = (dir: string, file: string) =>
+  dir ? `${dir.replace(/\/$/, '')}/${file}` : file;
 
 /**
  * Reads the image tag the way the portal's users configure it: a Kustomize overlay's
  * `images[].newTag`, or a Helm chart's `values-<env>.yaml` `image.tag` (via helm valueFiles).
  */
-export async function renderDesired(repo: GitRepo, sha: string, source: any): Promise<Desired> {
+export async function renderDesired(
+  repo: GitRepo,
+  sha: string,
+  source: any,
+): Promise<Desired> {
   const dir: string = source?.path ?? '';
   const chart = await repo.readFile(sha, join(dir, 'Chart.yaml'));
   if (chart !== null || source?.helm) {
-    const values: any = parse((await repo.readFile(sha, join(dir, 'values.yaml'))) ?? '{}') ?? {};
+    const values: any =
+      parse((await repo.readFile(sha, join(dir, 'values.yaml'))) ?? '{}') ?? {};
     for (const vf of source?.helm?.valueFiles ?? []) {
-      const v: any = parse((await repo.readFile(sha, join(dir, vf))) ?? '{}') ?? {};
+      const v: any =
+        parse((await repo.readFile(sha, join(dir, vf))) ?? '{}') ?? {};
       deepMerge(values, v);
     }
     return {
       image: values.image?.repository,
-      tag: values.image?.tag !== undefined ? String(values.image.tag) : undefined,
+      tag:
+        values.image?.tag !== undefined ? String(values.image.tag) : undefined,
       replicas: values.replicaCount,
       cpu: values.resources?.requests?.cpu,
       memory: values.resources?.requests?.memory,
@@ -61,14 +69,27 @@ export async function renderDesired(repo: GitRepo, sha: string, source: any): Pr
 
 function deepMerge(into: any, from: any) {
   for (const [k, v] of Object.entries(from ?? {})) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object') deepMerge(into[k], v);
+    if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      into[k] &&
+      typeof into[k] === 'object'
+    )
+      deepMerge(into[k], v);
     else into[k] = v;
   }
 }
 
 /** Application manifests under `argocd/apps/` plus `argocd/root.yaml` at a commit. */
-export async function readAppManifests(repo: GitRepo, sha: string): Promise<any[]> {
-  const files = [...(await repo.listFiles(sha, 'argocd/apps')), 'argocd/root.yaml'];
+export async function readAppManifests(
+  repo: GitRepo,
+  sha: string,
+): Promise<any[]> {
+  const files = [
+    ...(await repo.listFiles(sha, 'argocd/apps')),
+    'argocd/root.yaml',
+  ];
   const out: any[] = [];
   for (const f of files) {
     if (!/\.ya?ml$/.test(f)) continue;

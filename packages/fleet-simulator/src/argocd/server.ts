@@ -14,7 +14,12 @@ const COMMA = Buffer.from(',');
 type Handler = (req: express.Request, res: express.Response) => unknown;
 
 const list = (v: unknown): string[] =>
-  v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap(x => String(x).split(',')).map(s => s.trim()).filter(Boolean);
+  v === undefined
+    ? []
+    : (Array.isArray(v) ? v : [v])
+        .flatMap(x => String(x).split(','))
+        .map(s => s.trim())
+        .filter(Boolean);
 
 /** Builds the REST API of one Argo CD instance (the grpc-gateway routes the portal uses). */
 export function argoApp(deps: {
@@ -30,18 +35,31 @@ export function argoApp(deps: {
   app.set('etag', false);
   app.use(express.json({ limit: '5mb' }));
 
-  const route = (method: 'get' | 'post' | 'delete', path: string, handler: Handler, open = false) => {
+  const route = (
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    handler: Handler,
+    open = false,
+  ) => {
     app[method](path, async (req, res) => {
       deps.service().count(`${method.toUpperCase()} ${path}`);
       try {
         if (!open) {
           const who = auth.check(req.headers.authorization, req.headers.cookie);
-          if (who.error) throw new ArgoError(401, GRPC.Unauthenticated, who.error);
+          if (who.error)
+            throw new ArgoError(401, GRPC.Unauthenticated, who.error);
           res.locals.user = who.sub;
         }
         await handler(req, res);
       } catch (e) {
-        const err = e instanceof ArgoError ? e : new ArgoError(500, GRPC.Unknown, String((e as Error)?.message ?? e));
+        const err =
+          e instanceof ArgoError
+            ? e
+            : new ArgoError(
+                500,
+                GRPC.Unknown,
+                String((e as Error)?.message ?? e),
+              );
         if (!res.headersSent) res.status(err.status).json(err.body());
       }
     });
@@ -62,10 +80,15 @@ export function argoApp(deps: {
   };
 
   const filterFor = (q: express.Request['query']) => {
-    const reqs = parseSelector(typeof q.selector === 'string' ? q.selector : undefined);
+    const reqs = parseSelector(
+      typeof q.selector === 'string' ? q.selector : undefined,
+    );
     const projects = list(q.projects ?? q.project);
     const name = typeof q.name === 'string' && q.name ? q.name : undefined;
-    const ns = typeof q.appNamespace === 'string' && q.appNamespace ? q.appNamespace : undefined;
+    const ns =
+      typeof q.appNamespace === 'string' && q.appNamespace
+        ? q.appNamespace
+        : undefined;
     return (a: SimApp) =>
       (!name || a.name === name) &&
       (!ns || a.obj.metadata.namespace === ns) &&
@@ -73,23 +96,47 @@ export function argoApp(deps: {
       matchesSelector(reqs, a.obj.metadata.labels);
   };
 
-  route('post', '/api/v1/session', (req, res) => {
-    const token = auth.login(req.body?.username, req.body?.password);
-    if (!token) throw new ArgoError(401, GRPC.Unauthenticated, 'Invalid username or password');
-    res.json({ token });
-  }, true);
+  route(
+    'post',
+    '/api/v1/session',
+    (req, res) => {
+      const token = auth.login(req.body?.username, req.body?.password);
+      if (!token)
+        throw new ArgoError(
+          401,
+          GRPC.Unauthenticated,
+          'Invalid username or password',
+        );
+      res.json({ token });
+    },
+    true,
+  );
 
   route('get', '/api/v1/session/userinfo', (_req, res) => {
     res.json({ loggedIn: true, username: res.locals.user, iss: 'argocd' });
   });
 
-  route('get', '/api/version', (_req, res) => {
-    res.json({
-      Version: 'v3.5.1+109ca7c', BuildDate: '2026-10-01T00:00:00Z', GitCommit: '109ca7ca71139e514114499d294a492e7910a965',
-      GitTag: 'v3.5.1', GitTreeState: 'clean', GoVersion: 'go1.25.1', Compiler: 'gc', Platform: 'linux/amd64',
-      KustomizeVersion: 'v5.7.1', HelmVersion: 'v3.18.6', KubectlVersion: 'v0.34.0', JsonnetVersion: 'v0.21.0',
-    });
-  }, true);
+  route(
+    'get',
+    '/api/version',
+    (_req, res) => {
+      res.json({
+        Version: 'v3.5.1+109ca7c',
+        BuildDate: '2026-10-01T00:00:00Z',
+        GitCommit: '109ca7ca71139e514114499d294a492e7910a965',
+        GitTag: 'v3.5.1',
+        GitTreeState: 'clean',
+        GoVersion: 'go1.25.1',
+        Compiler: 'gc',
+        Platform: 'linux/amd64',
+        KustomizeVersion: 'v5.7.1',
+        HelmVersion: 'v3.18.6',
+        KubectlVersion: 'v0.34.0',
+        JsonnetVersion: 'v0.21.0',
+      });
+    },
+    true,
+  );
 
   route('get', '/api/v1/applications', async (req, res) => {
     if (req.query.refresh) await deps.refresh();
@@ -97,11 +144,22 @@ export function argoApp(deps: {
     try {
       reqs = filterFor(req.query);
     } catch (e) {
-      throw new ArgoError(400, GRPC.InvalidArgument, String((e as Error).message));
+      throw new ArgoError(
+        400,
+        GRPC.InvalidArgument,
+        String((e as Error).message),
+      );
     }
     const fields = list(req.query.fields);
     const rv = instance.resourceVersion;
-    const unfiltered = !['selector', 'projects', 'project', 'name', 'appNamespace', 'fields'].some(k => req.query[k]);
+    const unfiltered = ![
+      'selector',
+      'projects',
+      'project',
+      'name',
+      'appNamespace',
+      'fields',
+    ].some(k => req.query[k]);
     if (unfiltered && listCache?.rv === rv) {
       sendJson(res, listCache.body);
       return;
@@ -110,7 +168,13 @@ export function argoApp(deps: {
     const apps = names.map(n => instance.apps.get(n)!).filter(reqs);
     if (!fields.length) {
       // Concatenating cached bytes avoids re-serialising (or copying) thousands of apps.
-      const parts: Buffer[] = [Buffer.from(`{"metadata":{"resourceVersion":"${rv}"},"items":${apps.length ? '[' : 'null'}`)];
+      const parts: Buffer[] = [
+        Buffer.from(
+          `{"metadata":{"resourceVersion":"${rv}"},"items":${
+            apps.length ? '[' : 'null'
+          }`,
+        ),
+      ];
       apps.forEach((a, i) => {
         if (i) parts.push(COMMA);
         parts.push(instance.jsonBytes(a));
@@ -122,7 +186,10 @@ export function argoApp(deps: {
       sendJson(res, body);
       return;
     }
-    const projected = projectFields({ metadata: { resourceVersion: rv }, items: apps.map(a => a.obj) }, fields);
+    const projected = projectFields(
+      { metadata: { resourceVersion: rv }, items: apps.map(a => a.obj) },
+      fields,
+    );
     if (!apps.length && projected.items !== undefined) projected.items = null;
     res.json(projected);
   });
@@ -146,12 +213,26 @@ export function argoApp(deps: {
     res.json(managedResourceDiffs(findApp(req)));
   });
 
-  route('get', '/api/v1/applications/:name/revisions/:revision/metadata', async (req, res) => {
-    findApp(req);
-    const info = await repo.commitInfo(req.params.revision);
-    if (!info) throw new ArgoError(404, GRPC.NotFound, `revision ${req.params.revision} not found`);
-    res.json({ author: info.author, date: info.date, message: info.message, ...(info.tags.length ? { tags: info.tags } : {}) });
-  });
+  route(
+    'get',
+    '/api/v1/applications/:name/revisions/:revision/metadata',
+    async (req, res) => {
+      findApp(req);
+      const info = await repo.commitInfo(req.params.revision);
+      if (!info)
+        throw new ArgoError(
+          404,
+          GRPC.NotFound,
+          `revision ${req.params.revision} not found`,
+        );
+      res.json({
+        author: info.author,
+        date: info.date,
+        message: info.message,
+        ...(info.tags.length ? { tags: info.tags } : {}),
+      });
+    },
+  );
 
   route('post', '/api/v1/applications/:name/sync', async (req, res) => {
     const a = findApp(req);
@@ -169,8 +250,13 @@ export function argoApp(deps: {
     const a = findApp(req);
     const b = req.body ?? {};
     const id = Number(b.id);
-    if (!Number.isInteger(id)) throw new ArgoError(400, GRPC.InvalidArgument, 'rollback id is required');
-    await instance.rollback(a, id, { prune: !!b.prune, dryRun: !!b.dryRun, username: res.locals.user });
+    if (!Number.isInteger(id))
+      throw new ArgoError(400, GRPC.InvalidArgument, 'rollback id is required');
+    await instance.rollback(a, id, {
+      prune: !!b.prune,
+      dryRun: !!b.dryRun,
+      username: res.locals.user,
+    });
     sendJson(res, instance.jsonBytes(a));
   });
 
@@ -188,7 +274,9 @@ export function argoApp(deps: {
     res.flushHeaders();
     const write = (type: WatchEvent['type'], a: SimApp) => {
       const line = fields.length
-        ? JSON.stringify(projectFields({ result: { type, application: a.obj } }, fields))
+        ? JSON.stringify(
+            projectFields({ result: { type, application: a.obj } }, fields),
+          )
         : `{"result":{"type":"${type}","application":${instance.json(a)}}}`;
       res.write(`data: ${line}\n\n`);
     };
@@ -205,7 +293,9 @@ export function argoApp(deps: {
 
   app.use((_req, res) => {
     deps.service().count('unmatched');
-    res.status(404).json({ error: 'Not Found', code: GRPC.NotFound, message: 'Not Found' });
+    res
+      .status(404)
+      .json({ error: 'Not Found', code: GRPC.NotFound, message: 'Not Found' });
   });
   return app;
 }

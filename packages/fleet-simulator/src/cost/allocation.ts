@@ -2,7 +2,12 @@ import { mixHash, unitHash } from '../util/random';
 import { Workload, sanitizeLabel } from './workloads';
 
 /** List prices (USD) close to a typical cloud on-demand node. */
-export const PRICES = { cpuHour: 0.031611, ramGiBHour: 0.004237, pvGiBHour: 0.04 / 730, networkGiB: 0.01 };
+export const PRICES = {
+  cpuHour: 0.031611,
+  ramGiBHour: 0.004237,
+  pvGiBHour: 0.04 / 730,
+  networkGiB: 0.01,
+};
 const GiB = 1024 ** 3;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -13,13 +18,20 @@ const r5 = (n: number) => Math.round(n * 1e5) / 1e5;
 const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Costs of one workload over [start, end): requests × replicas × prices, usage varies per day. */
-export function workloadAllocation(w: Workload, start: number, end: number, seed: number): Allocation {
+export function workloadAllocation(
+  w: Workload,
+  start: number,
+  end: number,
+  seed: number,
+): Allocation {
   let cpuH = 0;
   let cpuUseH = 0;
   let ramH = 0;
   let ramUseH = 0;
   let net = 0;
-  const base = Math.floor(unitHash(seed, w.cluster, w.namespace, w.controller) * 0x100000000);
+  const base = Math.floor(
+    unitHash(seed, w.cluster, w.namespace, w.controller) * 0x100000000,
+  );
   for (let day = Math.floor(start / DAY) * DAY; day < end; day += DAY) {
     const h = (Math.min(end, day + DAY) - Math.max(start, day)) / HOUR;
     if (h <= 0) continue;
@@ -34,12 +46,18 @@ export function workloadAllocation(w: Workload, start: number, end: number, seed
   }
   const hours = Math.max((end - start) / HOUR, 1e-9);
   const pvByteHours = w.pvBytes * hours;
-  const cpuCost = (cpuH * PRICES.cpuHour);
+  const cpuCost = cpuH * PRICES.cpuHour;
   const ramCost = (ramH / GiB) * PRICES.ramGiBHour;
   const pvCost = (pvByteHours / GiB) * PRICES.pvGiBHour;
   const networkCost = (net / GiB) * PRICES.networkGiB;
-  const pod = `${w.controller}-${Math.floor(unitHash(seed, w.namespace, w.controller) * 1e10).toString(36).slice(0, 10)}`;
-  const labels = Object.fromEntries(Object.entries(w.labels).map(([k, v]) => [sanitizeLabel(k), v]));
+  const pod = `${w.controller}-${Math.floor(
+    unitHash(seed, w.namespace, w.controller) * 1e10,
+  )
+    .toString(36)
+    .slice(0, 10)}`;
+  const labels = Object.fromEntries(
+    Object.entries(w.labels).map(([k, v]) => [sanitizeLabel(k), v]),
+  );
   const a: Allocation = {
     name: '',
     properties: {
@@ -77,7 +95,14 @@ export function workloadAllocation(w: Workload, start: number, end: number, seed
     pvBytes: w.pvBytes,
     pvByteHours,
     pvCost,
-    pvs: w.pvBytes ? { [`${w.cluster}/pvc-${w.namespace}`]: { byteHours: pvByteHours, cost: pvCost } } : null,
+    pvs: w.pvBytes
+      ? {
+          [`${w.cluster}/pvc-${w.namespace}`]: {
+            byteHours: pvByteHours,
+            cost: pvCost,
+          },
+        }
+      : null,
     pvCostAdjustment: 0,
     ramBytes: ramH / hours,
     ramByteRequestAverage: ramH / hours,
@@ -92,16 +117,46 @@ export function workloadAllocation(w: Workload, start: number, end: number, seed
 }
 
 function frame(start: number, end: number) {
-  return { window: { start: iso(start), end: iso(end) }, start: iso(start), end: iso(end), minutes: (end - start) / 60_000 };
+  return {
+    window: { start: iso(start), end: iso(end) },
+    start: iso(start),
+    end: iso(end),
+    minutes: (end - start) / 60_000,
+  };
 }
 
 const SUMMED = [
-  'cpuCores', 'cpuCoreRequestAverage', 'cpuCoreUsageAverage', 'cpuCoreHours', 'cpuCost', 'cpuCostAdjustment',
-  'gpuCount', 'gpuHours', 'gpuCost', 'gpuCostAdjustment', 'networkTransferBytes', 'networkReceiveBytes',
-  'networkCost', 'networkCrossZoneCost', 'networkCrossRegionCost', 'networkInternetCost', 'networkCostAdjustment',
-  'loadBalancerCost', 'loadBalancerCostAdjustment', 'pvBytes', 'pvByteHours', 'pvCost', 'pvCostAdjustment',
-  'ramBytes', 'ramByteRequestAverage', 'ramByteUsageAverage', 'ramByteHours', 'ramCost', 'ramCostAdjustment',
-  'externalCost', 'sharedCost',
+  'cpuCores',
+  'cpuCoreRequestAverage',
+  'cpuCoreUsageAverage',
+  'cpuCoreHours',
+  'cpuCost',
+  'cpuCostAdjustment',
+  'gpuCount',
+  'gpuHours',
+  'gpuCost',
+  'gpuCostAdjustment',
+  'networkTransferBytes',
+  'networkReceiveBytes',
+  'networkCost',
+  'networkCrossZoneCost',
+  'networkCrossRegionCost',
+  'networkInternetCost',
+  'networkCostAdjustment',
+  'loadBalancerCost',
+  'loadBalancerCostAdjustment',
+  'pvBytes',
+  'pvByteHours',
+  'pvCost',
+  'pvCostAdjustment',
+  'ramBytes',
+  'ramByteRequestAverage',
+  'ramByteUsageAverage',
+  'ramByteHours',
+  'ramCost',
+  'ramCostAdjustment',
+  'externalCost',
+  'sharedCost',
 ];
 
 function merge(into: Allocation, a: Allocation) {
@@ -110,7 +165,9 @@ function merge(into: Allocation, a: Allocation) {
   for (const [k, v] of Object.entries<any>(into.properties)) {
     if (k === 'labels' || k === 'namespaceLabels') {
       const other = a.properties[k] ?? {};
-      into.properties[k] = Object.fromEntries(Object.entries(v).filter(([lk, lv]) => other[lk] === lv));
+      into.properties[k] = Object.fromEntries(
+        Object.entries(v).filter(([lk, lv]) => other[lk] === lv),
+      );
     } else if (a.properties[k] !== v) delete into.properties[k];
   }
   if (a.pvs) into.pvs = { ...(into.pvs ?? {}), ...a.pvs };
@@ -118,12 +175,30 @@ function merge(into: Allocation, a: Allocation) {
 
 /** Derived totals and efficiencies, rounded like Kubecost's output. */
 function finish(a: Allocation): Allocation {
-  a.totalCost = a.cpuCost + a.gpuCost + a.ramCost + a.pvCost + a.networkCost + a.loadBalancerCost + a.sharedCost + a.externalCost;
-  a.cpuEfficiency = a.cpuCoreRequestAverage > 0 ? a.cpuCoreUsageAverage / a.cpuCoreRequestAverage : 0;
-  a.ramEfficiency = a.ramByteRequestAverage > 0 ? a.ramByteUsageAverage / a.ramByteRequestAverage : 0;
+  a.totalCost =
+    a.cpuCost +
+    a.gpuCost +
+    a.ramCost +
+    a.pvCost +
+    a.networkCost +
+    a.loadBalancerCost +
+    a.sharedCost +
+    a.externalCost;
+  a.cpuEfficiency =
+    a.cpuCoreRequestAverage > 0
+      ? a.cpuCoreUsageAverage / a.cpuCoreRequestAverage
+      : 0;
+  a.ramEfficiency =
+    a.ramByteRequestAverage > 0
+      ? a.ramByteUsageAverage / a.ramByteRequestAverage
+      : 0;
   const denom = a.cpuCost + a.ramCost;
-  a.totalEfficiency = denom > 0 ? (a.cpuEfficiency * a.cpuCost + a.ramEfficiency * a.ramCost) / denom : 0;
-  for (const [k, v] of Object.entries(a)) if (typeof v === 'number' && k !== 'minutes') a[k] = r5(v);
+  a.totalEfficiency =
+    denom > 0
+      ? (a.cpuEfficiency * a.cpuCost + a.ramEfficiency * a.ramCost) / denom
+      : 0;
+  for (const [k, v] of Object.entries(a))
+    if (typeof v === 'number' && k !== 'minutes') a[k] = r5(v);
   a.rawAllocationOnly = null;
   a.proportionalAssetResourceCosts = {};
   a.sharedCostBreakdown = {};
@@ -132,11 +207,15 @@ function finish(a: Allocation): Allocation {
 }
 
 function keyOf(a: Allocation, aggregate: string[]): string {
-  if (!aggregate.length) return ['cluster', 'node', 'namespace', 'pod', 'container'].map(k => a.properties[k]).join('/');
+  if (!aggregate.length)
+    return ['cluster', 'node', 'namespace', 'pod', 'container']
+      .map(k => a.properties[k])
+      .join('/');
   return aggregate
     .map(agg => {
       const p = a.properties;
-      if (agg.startsWith('label:')) return p.labels?.[sanitizeLabel(agg.slice(6))] ?? '__unallocated__';
+      if (agg.startsWith('label:'))
+        return p.labels?.[sanitizeLabel(agg.slice(6))] ?? '__unallocated__';
       if (agg.startsWith('annotation:')) return '__unallocated__';
       if (agg === 'all') return '__all__';
       if (agg === 'controller') return `${p.controllerKind}:${p.controller}`;
@@ -157,18 +236,30 @@ export interface AllocationQuery {
 }
 
 /** One allocation set (`{key: Allocation}`) for one step. */
-export function allocationSet(workloads: Workload[], allWorkloads: Workload[], q: AllocationQuery): Record<string, Allocation> {
+export function allocationSet(
+  workloads: Workload[],
+  allWorkloads: Workload[],
+  q: AllocationQuery,
+): Record<string, Allocation> {
   const out: Record<string, Allocation> = {};
   for (const w of workloads) {
     const a = workloadAllocation(w, q.start, q.end, q.seed);
     const key = keyOf(a, q.aggregate);
     if (out[key]) merge(out[key], a);
-    else out[key] = { ...a, name: key, properties: { ...a.properties, labels: { ...a.properties.labels } } };
+    else
+      out[key] = {
+        ...a,
+        name: key,
+        properties: { ...a.properties, labels: { ...a.properties.labels } },
+      };
   }
   if (q.idle || q.shareIdle) {
     const idle = idleAllocation(allWorkloads, q);
     if (q.shareIdle) {
-      const total = Object.values(out).reduce((s, a) => s + a.cpuCost + a.ramCost, 0);
+      const total = Object.values(out).reduce(
+        (s, a) => s + a.cpuCost + a.ramCost,
+        0,
+      );
       for (const a of Object.values(out)) {
         const share = total > 0 ? (a.cpuCost + a.ramCost) / total : 0;
         a.cpuCost += idle.cpuCost * share;
@@ -187,10 +278,18 @@ function idleAllocation(all: Workload[], q: AllocationQuery): Allocation {
   const hours = (q.end - q.start) / HOUR;
   const cpu = all.reduce((s, w) => s + w.cpuCores * w.replicas, 0);
   const ram = all.reduce((s, w) => s + w.ramBytes * w.replicas, 0);
-  const nodes = Math.max(2, Math.ceil(cpu / 2 / 0.7), Math.ceil(ram / (8 * GiB) / 0.7));
+  const nodes = Math.max(
+    2,
+    Math.ceil(cpu / 2 / 0.7),
+    Math.ceil(ram / (8 * GiB) / 0.7),
+  );
   const idleCpu = nodes * 2 - cpu;
   const idleRam = nodes * 8 * GiB - ram;
-  const a: Allocation = { name: '__idle__', properties: { cluster: q.cluster }, ...frame(q.start, q.end) };
+  const a: Allocation = {
+    name: '__idle__',
+    properties: { cluster: q.cluster },
+    ...frame(q.start, q.end),
+  };
   for (const k of SUMMED) a[k] = 0;
   a.pvs = null;
   a.cpuCores = idleCpu;

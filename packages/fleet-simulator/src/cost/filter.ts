@@ -9,7 +9,12 @@ export type Predicate = (w: Workload) => boolean;
 
 function field(w: Workload, name: string): string | undefined {
   const lbl = /^label\[(.+)\]$/.exec(name);
-  if (lbl) return w.labels[lbl[1]] ?? w.labels[sanitizeLabel(lbl[1])] ?? labelBySanitized(w, lbl[1]);
+  if (lbl)
+    return (
+      w.labels[lbl[1]] ??
+      w.labels[sanitizeLabel(lbl[1])] ??
+      labelBySanitized(w, lbl[1])
+    );
   switch (name) {
     case 'namespace':
       return w.namespace;
@@ -49,7 +54,8 @@ function splitTop(s: string, sep: string): string[] {
 }
 
 const valueMatch = (actual: string | undefined, v: string) =>
-  actual !== undefined && (v.endsWith('*') ? actual.startsWith(v.slice(0, -1)) : actual === v);
+  actual !== undefined &&
+  (v.endsWith('*') ? actual.startsWith(v.slice(0, -1)) : actual === v);
 
 export function parseFilter(q: Record<string, unknown>): Predicate {
   const preds: Predicate[] = [];
@@ -77,8 +83,12 @@ export function parseFilter(q: Record<string, unknown>): Predicate {
   legacy('filterClusters', 'cluster');
   legacy('filterControllers', 'controller');
   if (typeof q.filterLabels === 'string' && q.filterLabels) {
-    const pairs = q.filterLabels.split(',').map(p => p.split(/[:=]/).map(s => s.trim()));
-    preds.push(w => pairs.some(([k, v]) => valueMatch(field(w, `label[${k}]`), v)));
+    const pairs = q.filterLabels
+      .split(',')
+      .map(p => p.split(/[:=]/).map(s => s.trim()));
+    preds.push(w =>
+      pairs.some(([k, v]) => valueMatch(field(w, `label[${k}]`), v)),
+    );
   }
   return w => preds.every(p => p(w));
 }

@@ -4,13 +4,18 @@ const DAY = 86_400_000;
 export function parseDuration(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(m|h|d|w)$/.exec(s.trim());
   if (!m) return undefined;
-  const unit = { m: 60_000, h: 3_600_000, d: DAY, w: 7 * DAY }[m[2] as 'm' | 'h' | 'd' | 'w'];
+  const unit = { m: 60_000, h: 3_600_000, d: DAY, w: 7 * DAY }[
+    m[2] as 'm' | 'h' | 'd' | 'w'
+  ];
   return Number(m[1]) * unit;
 }
 
 const startOfDay = (t: number) => Math.floor(t / DAY) * DAY;
 
-export function parseWindow(window: string, nowMs: number): { start: number; end: number } {
+export function parseWindow(
+  window: string,
+  nowMs: number,
+): { start: number; end: number } {
   const w = window.trim();
   const today = startOfDay(nowMs);
   const weekStart = today - new Date(today).getUTCDay() * DAY; // weeks start on Sunday
@@ -28,23 +33,34 @@ export function parseWindow(window: string, nowMs: number): { start: number; end
     case 'month':
       return { start: monthStart, end: nowMs };
     case 'lastmonth':
-      return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1), end: monthStart };
+      return {
+        start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1),
+        end: monthStart,
+      };
     default:
   }
   const dur = parseDuration(w);
   if (dur !== undefined) return { start: nowMs - dur, end: nowMs };
   const parts = w.split(',');
   if (parts.length === 2) {
-    const t = parts.map(p => (/^\d+$/.test(p.trim()) ? Number(p) * 1000 : Date.parse(p.trim())));
-    if (t.every(Number.isFinite) && t[0] < t[1]) return { start: t[0], end: t[1] };
+    const t = parts.map(p =>
+      /^\d+$/.test(p.trim()) ? Number(p) * 1000 : Date.parse(p.trim()),
+    );
+    if (t.every(Number.isFinite) && t[0] < t[1])
+      return { start: t[0], end: t[1] };
   }
   throw new Error(`invalid window: ${window}`);
 }
 
 /** Splits [start, end) into consecutive steps; the last step may be shorter. */
-export function splitSteps(start: number, end: number, stepMs?: number): Array<{ start: number; end: number }> {
+export function splitSteps(
+  start: number,
+  end: number,
+  stepMs?: number,
+): Array<{ start: number; end: number }> {
   if (!stepMs || stepMs <= 0 || stepMs >= end - start) return [{ start, end }];
   const out: Array<{ start: number; end: number }> = [];
-  for (let s = start; s < end && out.length < 1000; s += stepMs) out.push({ start: s, end: Math.min(end, s + stepMs) });
+  for (let s = start; s < end && out.length < 1000; s += stepMs)
+    out.push({ start: s, end: Math.min(end, s + stepMs) });
   return out;
 }

@@ -1,6 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 
-type Pending = { resolve: (b: Buffer | null) => void; reject: (e: Error) => void };
+type Pending = {
+  resolve: (b: Buffer | null) => void;
+  reject: (e: Error) => void;
+};
 
 /**
  * One long-lived `git cat-file --batch` per repository: reading the ~30 files a poll needs
@@ -35,7 +38,10 @@ export class CatFileBatch {
 
   private ensure(): ChildProcess {
     if (this.proc) return this.proc;
-    const p = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const p = spawn('git', ['cat-file', '--batch'], {
+      cwd: this.cwd,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     p.stdout!.on('data', (chunk: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
       this.drain();

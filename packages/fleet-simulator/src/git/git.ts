@@ -14,7 +14,10 @@ export function git(
   args: string[],
   opts: { cwd?: string; author?: GitIdentity; input?: string } = {},
 ): Promise<string> {
-  const a = opts.author ?? { name: 'Fleet Simulator', email: 'fleet-simulator@example.com' };
+  const a = opts.author ?? {
+    name: 'Fleet Simulator',
+    email: 'fleet-simulator@example.com',
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GIT_AUTHOR_NAME: a.name,
@@ -28,11 +31,27 @@ export function git(
     env.GIT_AUTHOR_DATE = a.date.toISOString();
     env.GIT_COMMITTER_DATE = a.date.toISOString();
   }
-  const full = ['-c', `user.name=${a.name}`, '-c', `user.email=${a.email}`, '-c', 'init.defaultBranch=main', ...args];
+  const full = [
+    '-c',
+    `user.name=${a.name}`,
+    '-c',
+    `user.email=${a.email}`,
+    '-c',
+    'init.defaultBranch=main',
+    ...args,
+  ];
   return new Promise((resolve, reject) => {
-    execFile('git', full, { cwd: opts.cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`git ${args.join(' ')} failed: ${stderr || err.message}`));
-      else resolve(stdout);
-    });
+    execFile(
+      'git',
+      full,
+      { cwd: opts.cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(`git ${args.join(' ')} failed: ${stderr || err.message}`),
+          );
+        else resolve(stdout);
+      },
+    );
   });
 }

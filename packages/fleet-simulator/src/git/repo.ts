@@ -24,13 +24,21 @@ export class GitRepo {
   }
 
   async head(): Promise<string> {
-    return (await git(['rev-parse', `refs/heads/${this.branch}`], { cwd: this.bareRepoPath })).trim();
+    return (
+      await git(['rev-parse', `refs/heads/${this.branch}`], {
+        cwd: this.bareRepoPath,
+      })
+    ).trim();
   }
 
   async resolve(rev: string): Promise<string | undefined> {
     if (!rev || rev === 'HEAD' || rev === this.branch) return this.head();
     try {
-      return (await git(['rev-parse', '--verify', `${rev}^{commit}`], { cwd: this.bareRepoPath })).trim();
+      return (
+        await git(['rev-parse', '--verify', `${rev}^{commit}`], {
+          cwd: this.bareRepoPath,
+        })
+      ).trim();
     } catch {
       return undefined;
     }
@@ -47,7 +55,10 @@ export class GitRepo {
   }
 
   async listFiles(sha: string, dir: string): Promise<string[]> {
-    const out = await git(['ls-tree', '-r', '--name-only', sha, '--', dir || '.'], { cwd: this.bareRepoPath });
+    const out = await git(
+      ['ls-tree', '-r', '--name-only', sha, '--', dir || '.'],
+      { cwd: this.bareRepoPath },
+    );
     return out.split('\n').filter(Boolean);
   }
 
@@ -56,12 +67,23 @@ export class GitRepo {
     if (!sha) return undefined;
     const cached = this.commitCache.get(sha);
     if (cached) return cached;
-    const out = await git(['log', '-1', '--format=%an <%ae>%x00%aI%x00%B', sha], { cwd: this.bareRepoPath });
+    const out = await git(
+      ['log', '-1', '--format=%an <%ae>%x00%aI%x00%B', sha],
+      { cwd: this.bareRepoPath },
+    );
     const [author, date, message] = out.split('\0');
-    const tags = (await git(['tag', '--points-at', sha], { cwd: this.bareRepoPath }))
+    const tags = (
+      await git(['tag', '--points-at', sha], { cwd: this.bareRepoPath })
+    )
       .split('\n')
       .filter(Boolean);
-    const info = { sha, author, date: new Date(date).toISOString().replace('.000Z', 'Z'), message: message.trim(), tags };
+    const info = {
+      sha,
+      author,
+      date: new Date(date).toISOString().replace('.000Z', 'Z'),
+      message: message.trim(),
+      tags,
+    };
     this.commitCache.set(sha, info);
     return info;
   }

@@ -52,17 +52,24 @@ export class VeleroCluster {
   ) {
     this.events.setMaxListeners(0);
     const now = clock.nowMs();
-    this.put('backupstoragelocations', {
-      metadata: { name: 'default', creationTimestamp: iso(now - 30 * 86_400_000) },
-      spec: {
-        provider: 'aws',
-        objectStorage: { bucket: `velero-${cluster}`, prefix: 'backups' },
-        config: { region: 'eu-west-1' },
-        default: true,
-        accessMode: 'ReadWrite',
+    this.put(
+      'backupstoragelocations',
+      {
+        metadata: {
+          name: 'default',
+          creationTimestamp: iso(now - 30 * 86_400_000),
+        },
+        spec: {
+          provider: 'aws',
+          objectStorage: { bucket: `velero-${cluster}`, prefix: 'backups' },
+          config: { region: 'eu-west-1' },
+          default: true,
+          accessMode: 'ReadWrite',
+        },
+        status: this.bslStatus(!locationUnavailable),
       },
-      status: this.bslStatus(!locationUnavailable),
-    }, true);
+      true,
+    );
     for (const ns of [...namespaces].sort()) this.seedSchedule(ns, now);
     this.seedRestore(now);
   }
@@ -75,7 +82,12 @@ export class VeleroCluster {
     const now = iso(this.clock.nowMs());
     return available
       ? { phase: 'Available', lastValidationTime: now, lastSyncedTime: now }
-      : { phase: 'Unavailable', lastValidationTime: now, message: 'BackupStorageLocation "default" is unavailable: rpc error: code = Unknown desc = AccessDenied: Access Denied\n\tstatus code: 403' };
+      : {
+          phase: 'Unavailable',
+          lastValidationTime: now,
+          message:
+            'BackupStorageLocation "default" is unavailable: rpc error: code = Unknown desc = AccessDenied: Access Denied\n\tstatus code: 403',
+        };
   }
 
   setLocationAvailable(available: boolean) {
@@ -99,18 +111,41 @@ export class VeleroCluster {
       generation: obj.metadata.generation ?? 1,
     };
     map.set(obj.metadata.name, obj);
-    if (!silent) this.events.emit('event', { type: existed ? 'MODIFIED' : 'ADDED', plural, object: obj } as KubeEvent);
+    if (!silent)
+      this.events.emit('event', {
+        type: existed ? 'MODIFIED' : 'ADDED',
+        plural,
+        object: obj,
+      } as KubeEvent);
     return obj;
   }
 
   private seedSchedule(ns: string, now: number) {
     const name = `${ns}-daily`;
-    const template = { includedNamespaces: [ns], ttl: '720h0m0s', storageLocation: 'default', snapshotVolumes: true };
-    const schedule = this.put('schedules', {
-      metadata: { name, creationTimestamp: iso(now - 8 * 86_400_000), labels: { 'app.kubernetes.io/managed-by': 'gitops' } },
-      spec: { schedule: DAILY, template, useOwnerReferencesInBackup: false, paused: false },
-      status: { phase: 'Enabled' },
-    }, true);
+    const template = {
+      includedNamespaces: [ns],
+      ttl: '720h0m0s',
+      storageLocation: 'default',
+      snapshotVolumes: true,
+    };
+    const schedule = this.put(
+      'schedules',
+      {
+        metadata: {
+          name,
+          creationTimestamp: iso(now - 8 * 86_400_000),
+          labels: { 'app.kubernetes.io/managed-by': 'gitops' },
+        },
+        spec: {
+          schedule: DAILY,
+          template,
+          useOwnerReferencesInBackup: false,
+          paused: false,
+        },
+        status: { phase: 'Enabled' },
+      },
+      true,
+    );
     // History: one run per day for the last 7 days.
     const runs: number[] = [];
     let t = now - 7 * 86_400_000;
@@ -124,17 +159,30 @@ export class VeleroCluster {
       // schedule-bot's prod namespace: last backup Failed, an earlier one PartiallyFailed.
       let phase = 'Completed';
       if (ns === 'schedule-bot-prod' && fromEnd === 0) phase = 'Failed';
-      if (ns === 'schedule-bot-prod' && fromEnd === 3) phase = 'PartiallyFailed';
-      this.put('backups', this.backupObject(name, template, start, phase), true);
+      if (ns === 'schedule-bot-prod' && fromEnd === 3)
+        phase = 'PartiallyFailed';
+      this.put(
+        'backups',
+        this.backupObject(name, template, start, phase),
+        true,
+      );
     });
     if (runs.length) schedule.status.lastBackup = iso(runs[runs.length - 1]);
     this.scheduleNext(name);
   }
 
-  private backupObject(schedule: string | undefined, template: any, start: number, phase: string) {
-    const name = schedule ? backupName(schedule, start) : `backup-${iso(start).replace(/[-:TZ]/g, '')}`;
+  private backupObject(
+    schedule: string | undefined,
+    template: any,
+    start: number,
+    phase: string,
+  ) {
+    const name = schedule
+      ? backupName(schedule, start)
+      : `backup-${iso(start).replace(/[-:TZ]/g, '')}`;
     const items = 40 + Math.floor(unitHash(this.seed, name) * 80);
-    const done = start + BACKUP_MS + Math.floor(unitHash(this.seed, name, 'd') * 120_000);
+    const done =
+      start + BACKUP_MS + Math.floor(unitHash(this.seed, name, 'd') * 120_000);
     const status: any = {
       version: 1,
       formatVersion: '1.1.0',
@@ -142,9 +190,16 @@ export class VeleroCluster {
       expiration: iso(start + TTL_MS),
       startTimestamp: iso(start),
     };
-    if (phase === 'Completed' || phase === 'PartiallyFailed' || phase === 'Failed') {
+    if (
+      phase === 'Completed' ||
+      phase === 'PartiallyFailed' ||
+      phase === 'Failed'
+    ) {
       status.completionTimestamp = iso(done);
-      status.progress = { totalItems: items, itemsBackedUp: phase === 'Completed' ? items : Math.floor(items * 0.8) };
+      status.progress = {
+        totalItems: items,
+        itemsBackedUp: phase === 'Completed' ? items : Math.floor(items * 0.8),
+      };
     }
     if (phase === 'PartiallyFailed') {
       status.errors = 2;
@@ -152,9 +207,11 @@ export class VeleroCluster {
     }
     if (phase === 'Failed') {
       status.errors = 1;
-      status.failureReason = 'error checking if backup already exists in object storage: rpc error: code = Unknown desc = RequestTimeout';
+      status.failureReason =
+        'error checking if backup already exists in object storage: rpc error: code = Unknown desc = RequestTimeout';
     }
-    if (phase === 'Completed' && unitHash(this.seed, name, 'w') < 0.3) status.warnings = 1;
+    if (phase === 'Completed' && unitHash(this.seed, name, 'w') < 0.3)
+      status.warnings = 1;
     return {
       metadata: {
         name,
@@ -163,9 +220,19 @@ export class VeleroCluster {
           ...(schedule ? { 'velero.io/schedule-name': schedule } : {}),
           'velero.io/storage-location': template.storageLocation ?? 'default',
         },
-        annotations: { 'velero.io/source-cluster-k8s-gitversion': 'v1.30.4', 'velero.io/source-cluster-k8s-major-version': '1', 'velero.io/source-cluster-k8s-minor-version': '30' },
+        annotations: {
+          'velero.io/source-cluster-k8s-gitversion': 'v1.30.4',
+          'velero.io/source-cluster-k8s-major-version': '1',
+          'velero.io/source-cluster-k8s-minor-version': '30',
+        },
       },
-      spec: { ...template, csiSnapshotTimeout: '10m0s', itemOperationTimeout: '4h0m0s', hooks: {}, metadata: {} },
+      spec: {
+        ...template,
+        csiSnapshotTimeout: '10m0s',
+        itemOperationTimeout: '4h0m0s',
+        hooks: {},
+        metadata: {},
+      },
       status,
     };
   }
@@ -189,15 +256,26 @@ export class VeleroCluster {
   }
 
   /** A Backup goes New → InProgress → Completed (or FailedValidation when the BSL is down). */
-  runBackup(schedule: string | undefined, template: any, at: number = this.clock.nowMs(), name?: string) {
+  runBackup(
+    schedule: string | undefined,
+    template: any,
+    at: number = this.clock.nowMs(),
+    name?: string,
+  ) {
     const b = this.backupObject(schedule, template, at, 'New');
     if (name) b.metadata.name = name;
     delete b.status.startTimestamp;
     this.put('backups', b);
-    const bsl = this.store.backupstoragelocations.get(template.storageLocation ?? 'default');
+    const bsl = this.store.backupstoragelocations.get(
+      template.storageLocation ?? 'default',
+    );
     if (bsl?.status?.phase !== 'Available') {
       b.status.phase = 'FailedValidation';
-      b.status.validationErrors = [`backup can't be created because BackupStorageLocation ${template.storageLocation ?? 'default'} is in Unavailable status.`];
+      b.status.validationErrors = [
+        `backup can't be created because BackupStorageLocation ${
+          template.storageLocation ?? 'default'
+        } is in Unavailable status.`,
+      ];
       this.put('backups', b);
       return;
     }
@@ -205,10 +283,12 @@ export class VeleroCluster {
     b.status.startTimestamp = iso(at);
     this.put('backups', b);
     const done = this.backupObject(schedule, template, at, 'Completed').status;
-    this.cancels.push(this.clock.at(Date.parse(done.completionTimestamp), () => {
-      b.status = { ...done };
-      this.put('backups', b);
-    }));
+    this.cancels.push(
+      this.clock.at(Date.parse(done.completionTimestamp), () => {
+        b.status = { ...done };
+        this.put('backups', b);
+      }),
+    );
   }
 
   /** A Restore runs InProgress → Completed over a couple of simulated minutes. */
@@ -217,22 +297,52 @@ export class VeleroCluster {
     obj.status = { phase: 'InProgress', startTimestamp: iso(now) };
     obj.metadata.creationTimestamp = iso(now);
     this.put('restores', obj);
-    this.cancels.push(this.clock.at(now + 2 * 60_000, () => {
-      obj.status = { ...obj.status, phase: 'Completed', completionTimestamp: iso(this.clock.nowMs()), progress: { totalItems: 42, itemsRestored: 42 }, warnings: 0, errors: 0 };
-      this.put('restores', obj);
-    }));
+    this.cancels.push(
+      this.clock.at(now + 2 * 60_000, () => {
+        obj.status = {
+          ...obj.status,
+          phase: 'Completed',
+          completionTimestamp: iso(this.clock.nowMs()),
+          progress: { totalItems: 42, itemsRestored: 42 },
+          warnings: 0,
+          errors: 0,
+        };
+        this.put('restores', obj);
+      }),
+    );
   }
 
   private seedRestore(now: number) {
-    const backups = [...this.store.backups.values()].filter(b => b.status.phase === 'Completed');
+    const backups = [...this.store.backups.values()].filter(
+      b => b.status.phase === 'Completed',
+    );
     if (!backups.length) return;
     const b = backups[0];
     const start = Date.parse(b.status.completionTimestamp) + 86_400_000;
-    this.put('restores', {
-      metadata: { name: `restore-drill-${iso(start).slice(0, 10).replace(/-/g, '')}`, creationTimestamp: iso(start) },
-      spec: { backupName: b.metadata.name, includedNamespaces: b.spec.includedNamespaces, restorePVs: true, existingResourcePolicy: 'none' },
-      status: { phase: 'Completed', startTimestamp: iso(start), completionTimestamp: iso(Math.min(now, start + 240_000)), progress: { totalItems: 42, itemsRestored: 42 }, warnings: 0, errors: 0 },
-    }, true);
+    this.put(
+      'restores',
+      {
+        metadata: {
+          name: `restore-drill-${iso(start).slice(0, 10).replace(/-/g, '')}`,
+          creationTimestamp: iso(start),
+        },
+        spec: {
+          backupName: b.metadata.name,
+          includedNamespaces: b.spec.includedNamespaces,
+          restorePVs: true,
+          existingResourcePolicy: 'none',
+        },
+        status: {
+          phase: 'Completed',
+          startTimestamp: iso(start),
+          completionTimestamp: iso(Math.min(now, start + 240_000)),
+          progress: { totalItems: 42, itemsRestored: 42 },
+          warnings: 0,
+          errors: 0,
+        },
+      },
+      true,
+    );
   }
 
   stop() {

@@ -1,16 +1,34 @@
 import { stringify } from 'yaml';
-import { ENV_POLICY, ENVIRONMENTS, Env, REGISTRY, SERVICES, ServiceSeed, Versions } from './layout';
+import {
+  ENV_POLICY,
+  ENVIRONMENTS,
+  Env,
+  REGISTRY,
+  SERVICES,
+  ServiceSeed,
+  Versions,
+} from './layout';
 
 export interface Registry {
-  services: Record<string, Partial<Record<Env, { version: string; deployed_at: string; deployed_by: string }>>>;
+  services: Record<
+    string,
+    Partial<
+      Record<Env, { version: string; deployed_at: string; deployed_by: string }>
+    >
+  >;
 }
 
 const y = (v: unknown) => stringify(v, { lineWidth: 0 });
 
 /** Renders the whole seed tree (path → content) for a given version state. */
-export function renderTree(versions: Versions, repoURL: string, registry: Registry): Record<string, string> {
+export function renderTree(
+  versions: Versions,
+  repoURL: string,
+  registry: Registry,
+): Record<string, string> {
   const files: Record<string, string> = {
-    'README.md': '# gitops\n\nDeployment state for payments-api, chores-api and schedule-bot.\n' +
+    'README.md':
+      '# gitops\n\nDeployment state for payments-api, chores-api and schedule-bot.\n' +
       'Argo CD app-of-apps: `argocd/root.yaml` owns `argocd/apps/*.yaml`.\n',
     'argocd/root.yaml': y(rootApp(repoURL)),
     'registry/versions.yaml': y(registry),
@@ -20,9 +38,12 @@ export function renderTree(versions: Versions, repoURL: string, registry: Regist
   }
   for (const svc of SERVICES) {
     for (const env of ENVIRONMENTS) {
-      files[`argocd/apps/${svc.name}-${env}.yaml`] = y(childApp(svc, env, repoURL));
+      files[`argocd/apps/${svc.name}-${env}.yaml`] = y(
+        childApp(svc, env, repoURL),
+      );
     }
-    if (svc.kind === 'kustomize') Object.assign(files, kustomizeFiles(svc, versions[svc.name] ?? {}));
+    if (svc.kind === 'kustomize')
+      Object.assign(files, kustomizeFiles(svc, versions[svc.name] ?? {}));
     else Object.assign(files, helmFiles(svc, versions[svc.name] ?? {}));
   }
   return files;
@@ -38,10 +59,21 @@ function appProject(name: string, repoURL: string) {
       description: `Services of the ${name} team`,
       sourceRepos: [repoURL],
       destinations: SERVICES.filter(s => s.project === name).flatMap(s =>
-        ENVIRONMENTS.map(env => ({ server: 'https://kubernetes.default.svc', namespace: `${s.name}-${env}` })),
+        ENVIRONMENTS.map(env => ({
+          server: 'https://kubernetes.default.svc',
+          namespace: `${s.name}-${env}`,
+        })),
       ),
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-      roles: [{ name: 'deployer', description: 'Sync and rollback', policies: [`p, proj:${name}:deployer, applications, sync, ${name}/*, allow`] }],
+      roles: [
+        {
+          name: 'deployer',
+          description: 'Sync and rollback',
+          policies: [
+            `p, proj:${name}:deployer, applications, sync, ${name}/*, allow`,
+          ],
+        },
+      ],
     },
   };
 }
@@ -50,11 +82,23 @@ function rootApp(repoURL: string) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: 'root', namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+    metadata: {
+      name: 'root',
+      namespace: 'argocd',
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
     spec: {
       project: 'default',
-      source: { repoURL, path: 'argocd/apps', targetRevision: 'main', directory: { recurse: true } },
-      destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      source: {
+        repoURL,
+        path: 'argocd/apps',
+        targetRevision: 'main',
+        directory: { recurse: true },
+      },
+      destination: {
+        server: 'https://kubernetes.default.svc',
+        namespace: 'argocd',
+      },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
   };
@@ -64,8 +108,17 @@ export function childApp(svc: ServiceSeed, env: Env, repoURL: string) {
   const policy = ENV_POLICY[env];
   const source: Record<string, unknown> =
     svc.kind === 'kustomize'
-      ? { repoURL, path: `apps/${svc.name}/overlays/${env}`, targetRevision: 'main' }
-      : { repoURL, path: `charts/${svc.name}`, targetRevision: 'main', helm: { valueFiles: [`values-${env}.yaml`] } };
+      ? {
+          repoURL,
+          path: `apps/${svc.name}/overlays/${env}`,
+          targetRevision: 'main',
+        }
+      : {
+          repoURL,
+          path: `charts/${svc.name}`,
+          targetRevision: 'main',
+          helm: { valueFiles: [`values-${env}.yaml`] },
+        };
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -84,11 +137,19 @@ export function childApp(svc: ServiceSeed, env: Env, repoURL: string) {
     spec: {
       project: svc.project,
       source,
-      destination: { server: 'https://kubernetes.default.svc', namespace: `${svc.name}-${env}` },
+      destination: {
+        server: 'https://kubernetes.default.svc',
+        namespace: `${svc.name}-${env}`,
+      },
       syncPolicy: {
-        ...(policy.automated ? { automated: { prune: true, selfHeal: true } } : {}),
+        ...(policy.automated
+          ? { automated: { prune: true, selfHeal: true } }
+          : {}),
         syncOptions: ['CreateNamespace=true', 'PruneLast=true'],
-        retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        retry: {
+          limit: 5,
+          backoff: { duration: '5s', factor: 2, maxDuration: '3m' },
+        },
       },
     },
   };
@@ -104,7 +165,10 @@ function securityContext() {
   };
 }
 
-function kustomizeFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Record<string, string> {
+function kustomizeFiles(
+  svc: ServiceSeed,
+  v: Partial<Record<Env, string>>,
+): Record<string, string> {
   const base = `apps/${svc.name}/base`;
   const files: Record<string, string> = {
     [`${base}/kustomization.yaml`]: y({
@@ -119,7 +183,10 @@ function kustomizeFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Reco
       metadata: { name: svc.name },
       spec: {
         replicas: 1,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+        },
         template: {
           spec: {
             containers: [
@@ -157,7 +224,10 @@ function kustomizeFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Reco
             {
               op: 'add',
               path: '/spec/template/spec/containers/0/resources',
-              value: { requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpuLimit, memory: p.memoryLimit } },
+              value: {
+                requests: { cpu: p.cpu, memory: p.memory },
+                limits: { cpu: p.cpuLimit, memory: p.memoryLimit },
+              },
             },
           ]),
         },
@@ -167,13 +237,25 @@ function kustomizeFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Reco
   return files;
 }
 
-function helmFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Record<string, string> {
+function helmFiles(
+  svc: ServiceSeed,
+  v: Partial<Record<Env, string>>,
+): Record<string, string> {
   const dir = `charts/${svc.name}`;
   const files: Record<string, string> = {
-    [`${dir}/Chart.yaml`]: y({ apiVersion: 'v2', name: svc.name, version: '0.1.0', type: 'application' }),
+    [`${dir}/Chart.yaml`]: y({
+      apiVersion: 'v2',
+      name: svc.name,
+      version: '0.1.0',
+      type: 'application',
+    }),
     [`${dir}/values.yaml`]: y({
       replicaCount: 1,
-      image: { repository: `${REGISTRY}/${svc.name}`, tag: 'latest', pullPolicy: 'IfNotPresent' },
+      image: {
+        repository: `${REGISTRY}/${svc.name}`,
+        tag: 'latest',
+        pullPolicy: 'IfNotPresent',
+      },
       service: { port: svc.port },
       securityContext: securityContext(),
     }),
@@ -198,7 +280,10 @@ function helmFiles(svc: ServiceSeed, v: Partial<Record<Env, string>>): Record<st
     files[`${dir}/values-${env}.yaml`] = y({
       replicaCount: p.replicas,
       image: { tag: v[env] ?? '0.0.0' },
-      resources: { requests: { cpu: p.cpu, memory: p.memory }, limits: { cpu: p.cpuLimit, memory: p.memoryLimit } },
+      resources: {
+        requests: { cpu: p.cpu, memory: p.memory },
+        limits: { cpu: p.cpuLimit, memory: p.memoryLimit },
+      },
       logLevel: { dev: 'debug', staging: 'info', prod: 'warn' }[env],
     });
   }

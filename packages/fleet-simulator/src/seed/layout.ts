@@ -16,19 +16,65 @@ export interface ServiceSeed {
 }
 
 export const SERVICES: ServiceSeed[] = [
-  { name: 'payments-api', kind: 'kustomize', team: 'payments', project: 'payments', port: 8080 },
-  { name: 'chores-api', kind: 'kustomize', team: 'household', project: 'household', port: 8080 },
-  { name: 'schedule-bot', kind: 'helm', team: 'household', project: 'household', port: 3000 },
+  {
+    name: 'payments-api',
+    kind: 'kustomize',
+    team: 'payments',
+    project: 'payments',
+    port: 8080,
+  },
+  {
+    name: 'chores-api',
+    kind: 'kustomize',
+    team: 'household',
+    project: 'household',
+    port: 8080,
+  },
+  {
+    name: 'schedule-bot',
+    kind: 'helm',
+    team: 'household',
+    project: 'household',
+    port: 3000,
+  },
 ];
 
 /** Seed 002's policy table, used for replicas/resources and the sync policy. */
 export const ENV_POLICY: Record<
   Env,
-  { replicas: number; cpu: string; cpuLimit: string; memory: string; memoryLimit: string; automated: boolean }
+  {
+    replicas: number;
+    cpu: string;
+    cpuLimit: string;
+    memory: string;
+    memoryLimit: string;
+    automated: boolean;
+  }
 > = {
-  dev: { replicas: 1, cpu: '50m', cpuLimit: '200m', memory: '64Mi', memoryLimit: '256Mi', automated: true },
-  staging: { replicas: 2, cpu: '100m', cpuLimit: '400m', memory: '128Mi', memoryLimit: '512Mi', automated: true },
-  prod: { replicas: 3, cpu: '200m', cpuLimit: '1000m', memory: '256Mi', memoryLimit: '1Gi', automated: false },
+  dev: {
+    replicas: 1,
+    cpu: '50m',
+    cpuLimit: '200m',
+    memory: '64Mi',
+    memoryLimit: '256Mi',
+    automated: true,
+  },
+  staging: {
+    replicas: 2,
+    cpu: '100m',
+    cpuLimit: '400m',
+    memory: '128Mi',
+    memoryLimit: '512Mi',
+    automated: true,
+  },
+  prod: {
+    replicas: 3,
+    cpu: '200m',
+    cpuLimit: '1000m',
+    memory: '256Mi',
+    memoryLimit: '1Gi',
+    automated: false,
+  },
 };
 
 export type Versions = Record<string, Partial<Record<Env, string>>>;
@@ -52,25 +98,68 @@ export const SEED_COMMITS: SeedCommit[] = [
   {
     hoursAgo: 240,
     author: alice,
-    message: 'Bootstrap gitops repo: payments-api, chores-api, schedule-bot with app-of-apps',
+    message:
+      'Bootstrap gitops repo: payments-api, chores-api, schedule-bot with app-of-apps',
     set: {
       'payments-api': { dev: '1.2.0', staging: '1.2.0', prod: '1.2.0' },
       'chores-api': { dev: '2.0.0', staging: '2.0.0', prod: '2.0.0' },
       'schedule-bot': { dev: '0.8.0', staging: '0.8.0', prod: '0.8.0' },
     },
   },
-  { hoursAgo: 200, author: ci, message: 'payments-api: deploy 1.3.0 to dev and staging', set: { 'payments-api': { dev: '1.3.0', staging: '1.3.0' } } },
-  { hoursAgo: 170, author: ci, message: 'chores-api: deploy 2.0.3 to dev and staging', set: { 'chores-api': { dev: '2.0.3', staging: '2.0.3' } } },
-  { hoursAgo: 150, author: bob, message: 'Promote payments-api 1.3.0 and chores-api 2.0.3 to prod', set: { 'payments-api': { prod: '1.3.0' }, 'chores-api': { prod: '2.0.3' } }, tag: 'release-2026.11.1' },
-  { hoursAgo: 120, author: ci, message: 'schedule-bot: deploy 0.8.5 to all environments', set: { 'schedule-bot': { dev: '0.8.5', staging: '0.8.5', prod: '0.8.5' } } },
-  { hoursAgo: 96, author: ci, message: 'payments-api: deploy 1.3.2 to staging, 1.4.0 to dev', set: { 'payments-api': { dev: '1.4.0', staging: '1.3.2' } } },
-  { hoursAgo: 72, author: ci, message: 'schedule-bot: deploy 0.9.0 to dev', set: { 'schedule-bot': { dev: '0.9.0' } } },
-  { hoursAgo: 48, author: ci, message: 'chores-api: deploy 2.1.0 to dev', set: { 'chores-api': { dev: '2.1.0' } } },
-  { hoursAgo: 26, author: alice, message: 'chores-api: promote 2.1.0-bad to staging', set: { 'chores-api': { staging: '2.1.0-bad' } } },
+  {
+    hoursAgo: 200,
+    author: ci,
+    message: 'payments-api: deploy 1.3.0 to dev and staging',
+    set: { 'payments-api': { dev: '1.3.0', staging: '1.3.0' } },
+  },
+  {
+    hoursAgo: 170,
+    author: ci,
+    message: 'chores-api: deploy 2.0.3 to dev and staging',
+    set: { 'chores-api': { dev: '2.0.3', staging: '2.0.3' } },
+  },
+  {
+    hoursAgo: 150,
+    author: bob,
+    message: 'Promote payments-api 1.3.0 and chores-api 2.0.3 to prod',
+    set: { 'payments-api': { prod: '1.3.0' }, 'chores-api': { prod: '2.0.3' } },
+    tag: 'release-2026.11.1',
+  },
+  {
+    hoursAgo: 120,
+    author: ci,
+    message: 'schedule-bot: deploy 0.8.5 to all environments',
+    set: { 'schedule-bot': { dev: '0.8.5', staging: '0.8.5', prod: '0.8.5' } },
+  },
+  {
+    hoursAgo: 96,
+    author: ci,
+    message: 'payments-api: deploy 1.3.2 to staging, 1.4.0 to dev',
+    set: { 'payments-api': { dev: '1.4.0', staging: '1.3.2' } },
+  },
+  {
+    hoursAgo: 72,
+    author: ci,
+    message: 'schedule-bot: deploy 0.9.0 to dev',
+    set: { 'schedule-bot': { dev: '0.9.0' } },
+  },
+  {
+    hoursAgo: 48,
+    author: ci,
+    message: 'chores-api: deploy 2.1.0 to dev',
+    set: { 'chores-api': { dev: '2.1.0' } },
+  },
+  {
+    hoursAgo: 26,
+    author: alice,
+    message: 'chores-api: promote 2.1.0-bad to staging',
+    set: { 'chores-api': { staging: '2.1.0-bad' } },
+  },
   {
     hoursAgo: 3,
     author: carol,
-    message: 'payments-api: promote hotfix 1.3.1 to prod (awaiting manual sync)',
+    message:
+      'payments-api: promote hotfix 1.3.1 to prod (awaiting manual sync)',
     set: { 'payments-api': { prod: '1.3.1' } },
     tag: 'release-2026.11.2',
     notDeployed: ['payments-api-prod'],

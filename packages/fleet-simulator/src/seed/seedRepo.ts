@@ -43,7 +43,11 @@ export async function seedRepo(dir: string, now: Date): Promise<SeedResult> {
       for (const [env, version] of Object.entries(envs)) {
         registry.services[svc] = {
           ...registry.services[svc],
-          [env]: { version: version!, deployed_at: date.toISOString(), deployed_by: c.author.email },
+          [env]: {
+            version: version!,
+            deployed_at: date.toISOString(),
+            deployed_by: c.author.email,
+          },
         };
       }
     }
@@ -53,9 +57,13 @@ export async function seedRepo(dir: string, now: Date): Promise<SeedResult> {
       await fs.writeFile(path.join(work, file), content);
     }
     await git(['add', '-A'], { cwd: work });
-    await git(['commit', '-q', '-m', c.message], { cwd: work, author: { ...c.author, date } });
+    await git(['commit', '-q', '-m', c.message], {
+      cwd: work,
+      author: { ...c.author, date },
+    });
     const sha = (await git(['rev-parse', 'HEAD'], { cwd: work })).trim();
-    if (c.tag) await git(['tag', c.tag], { cwd: work, author: { ...c.author, date } });
+    if (c.tag)
+      await git(['tag', c.tag], { cwd: work, author: { ...c.author, date } });
     for (const [svc, envs] of Object.entries(c.set)) {
       for (const env of Object.keys(envs) as Env[]) {
         const app = `${svc}-${env}`;

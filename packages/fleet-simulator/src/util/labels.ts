@@ -19,13 +19,19 @@ export function parseSelector(selector: string | undefined): Requirement[] {
     } else cur += ch;
   }
   parts.push(cur);
-  return parts.map(p => p.trim()).filter(Boolean).map(parseRequirement);
+  return parts
+    .map(p => p.trim())
+    .filter(Boolean)
+    .map(parseRequirement);
 }
 
 function parseRequirement(p: string): Requirement {
   let m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(p);
   if (m) {
-    const values = m[3].split(',').map(v => v.trim()).filter(Boolean);
+    const values = m[3]
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean);
     return { op: m[2] as 'in' | 'notin', key: m[1], values };
   }
   m = /^([^!=\s]+)\s*(!=|==|=)\s*(\S*)$/.exec(p);
@@ -35,7 +41,10 @@ function parseRequirement(p: string): Requirement {
   throw new Error(`unable to parse requirement: ${p}`);
 }
 
-export function matchesSelector(reqs: Requirement[], labels: Record<string, string> | undefined): boolean {
+export function matchesSelector(
+  reqs: Requirement[],
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   return reqs.every(r => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);

@@ -38,12 +38,7 @@ export class SimService {
   /** The express app answering requests; attached after construction (it counts on this). */
   app?: express.Express;
 
-  constructor(
-    name: string,
-    private readonly host: string,
-    port = 0,
-    seed = 1,
-  ) {
+  constructor(name: string, private readonly host: string, port = 0, seed = 1) {
     this.name = name;
     this.port = port;
     this.rand = prng(seed);
@@ -102,7 +97,13 @@ export class SimService {
         const status = f.status ?? 500;
         this.count(`FAULT ${status}`);
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'injected fault', code: 13, message: 'injected fault' }));
+        res.end(
+          JSON.stringify({
+            error: 'injected fault',
+            code: 13,
+            message: 'injected fault',
+          }),
+        );
         return;
       }
       if (f.malformed) {
@@ -110,7 +111,10 @@ export class SimService {
         const origEnd = res.end.bind(res);
         (res as any).end = (chunk?: any, ...rest: any[]) => {
           const s = chunk ? String(chunk) : '';
-          return origEnd(s.slice(0, Math.max(1, Math.floor(s.length / 2))), ...rest);
+          return origEnd(
+            s.slice(0, Math.max(1, Math.floor(s.length / 2))),
+            ...rest,
+          );
         };
         const origSet = res.setHeader.bind(res);
         (res as any).setHeader = (k: string, v: any) =>
