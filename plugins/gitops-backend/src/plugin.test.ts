@@ -1,14 +1,320 @@
-import { startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type {
+  EntityHistory,
+  EntityOverview,
+  EntityResources,
+} from '@internal/backstage-plugin-gitops-common';
+import type { Fleet } from '@internal/fleet-simulator';
 import request from 'supertest';
 import { gitopsPlugin } from './plugin';
+import {
+  component,
+  SEED_ENTITIES,
+  startGitopsBackend,
+  startTestFleet,
+  type GitopsTestBackend,
+} from './__testUtils__/fleetBackend';
 
-describe('gitopsPlugin', () => {
+// Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
+jest.setTimeout(60_000);
+
+const overviewPath = (name: string) =>
+  `/api/gitops/entities/component/default/${name}/overview`;
+
+describe('gitopsPlugin without configuration', () => {
   it('answers the health check without credentials', async () => {
     const { server } = await startTestBackend({ features: [gitopsPlugin] });
-
     const res = await request(server).get('/api/gitops/health');
-
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('starts and answers an overview with no environments', async () => {
+    const backend = await startGitopsBackend({});
+    const res = await request(backend.server).get(overviewPath('payments-api'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      environments: [],
+      sources: [],
+    });
+    await backend.stop();
+  });
+
+  it('fails at start-up on invalid config, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          gitopsPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              gitops: {
+                argocd: { instances: [{ name: 'a', url: 'nope', token: 't' }] },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow('gitops.argocd.instances[0].url');
+  });
+});
+
+describe('gitopsPlugin against the simulated fleet', () => {
+  let fleet: Fleet;
+  let cleanup: () => Promise<void>;
+  let backend: GitopsTestBackend;
+
+  const extra = [
+    'svc-0-00000',
+    'svc-0-00001',
+    'svc-0-00002',
+    'svc-0-00003',
+    'svc-1-00000',
+    'svc-1-00001',
+    'svc-1-00002',
+  ].map(n => component(n));
+  const entities = [...SEED_ENTITIES, ...extra];
+  const neverViewed = component('svc-1-00005');
+
+  beforeAll(async () => {
+    ({ fleet, cleanup } = await startTestFleet());
+    backend = await startGitopsBackend({
+      fleet,
+      entities: [...entities, neverViewed],
+    });
+  });
+  afterAll(async () => {
+    await backend.stop();
+    await cleanup();
+  });
+
+  const get = (path: string) => request(backend.server).get(path);
+
+  it('shows payments-api in three environments with versions, cost and backups', async () => {
+    const res = await get(overviewPath('payments-api'));
+    expect(res.status).toBe(200);
+    const body = res.body as EntityOverview;
+    expect(body.entityRef).toBe('component:default/payments-api');
+    expect(body.environments.map(e => e.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    const [dev, staging, prod] = body.environments;
+    expect(dev.version.version).toBe('1.4.0');
+    expect(staging.version.version).toBe('1.3.2');
+    expect(prod.version.version).toBe('1.3.0');
+    expect(dev.applications[0]).toMatchObject({
+      instance: 'argocd-main',
+      name: 'payments-api-dev',
+      sync: 'Synced',
+      health: 'Healthy',
+      autoSync: true,
+    });
+    expect(prod.applications[0]).toMatchObject({
+      instance: 'argocd-prod',
+      name: 'payments-api-prod',
+      sync: 'OutOfSync',
+      autoSync: false,
+      images: ['registry.example.com/payments-api:1.3.0'],
+    });
+    expect(prod.applications[0].url).toBe(
+      `${fleet.argo[1].url}/applications/argocd/payments-api-prod`,
+    );
+    for (const env of body.environments) {
+      expect(env.cost).toMatchObject({ window: '7d', currency: 'USD' });
+      expect(env.cost!.total).toBeGreaterThan(0);
+      expect(env.cost!.daily).toHaveLength(7);
+    }
+    // Prod runs 3 replicas with more resources: it costs more than dev.
+    expect(prod.cost!.total).toBeGreaterThan(dev.cost!.total);
+    expect(staging.backup?.lastSuccessfulName).toMatch(/^payments-api-staging/);
+    expect(prod.backup?.schedules.map(s => s.name)).toEqual([
+      'payments-api-prod-daily',
+    ]);
+    expect(prod.backup?.rpoSeconds).toBeGreaterThan(0);
+    expect(dev.backup?.uncoveredNamespaces).toEqual(['payments-api-dev']);
+    expect(body.sources).toHaveLength(6);
+    expect(body.sources.every(s => s.status === 'ok')).toBe(true);
+  });
+
+  it('shows a degraded staging for chores-api and a failed prod backup for schedule-bot', async () => {
+    const chores = (await get(overviewPath('chores-api')))
+      .body as EntityOverview;
+    const choresStaging = chores.environments.find(e => e.name === 'staging')!;
+    expect(choresStaging.applications[0].health).toBe('Degraded');
+    expect(choresStaging.version.version).toBe('2.1.0-bad');
+
+    const bot = (await get(overviewPath('schedule-bot')))
+      .body as EntityOverview;
+    const botProd = bot.environments.find(e => e.name === 'prod')!;
+    expect(botProd.backup?.lastPhase).toBe('Failed');
+    expect(botProd.backup?.failures[0]).toMatchObject({ phase: 'Failed' });
+    expect(botProd.backup?.lastSuccessfulAt).toBeDefined();
+  });
+
+  it('serves the deployment history with commit metadata', async () => {
+    const res = await get(
+      '/api/gitops/entities/component/default/payments-api/history',
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as EntityHistory;
+    expect(body.entries.length).toBeGreaterThan(3);
+    const prod = body.entries.filter(
+      e => e.application === 'payments-api-prod',
+    );
+    expect(prod[0]).toMatchObject({
+      instance: 'argocd-prod',
+      environment: 'prod',
+    });
+    expect(prod[0].author).toBeTruthy();
+    expect(prod[0].message).toBeTruthy();
+    const dates = body.entries.map(e => e.deployedAt ?? '');
+    expect([...dates].sort().reverse()).toEqual(dates);
+  });
+
+  it('serves resource trees with sync and health per resource', async () => {
+    const res = await get(
+      '/api/gitops/entities/component/default/payments-api/resources',
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as EntityResources;
+    const prod = body.applications.find(a => a.name === 'payments-api-prod')!;
+    const deployment = prod.resources.find(r => r.kind === 'Deployment')!;
+    expect(deployment.sync).toBe('OutOfSync');
+    expect(deployment.health).toBe('Healthy');
+    const pod = prod.resources.find(r => r.kind === 'Pod')!;
+    expect(pod.parentUids?.length).toBe(1);
+  });
+
+  it('answers 404 for unknown entities and 400 for bad input', async () => {
+    expect((await get(overviewPath('nope'))).status).toBe(404);
+    const bad = await get(
+      '/api/gitops/entities/component/default/bad%20name/overview',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('path.name');
+    const rollback = await request(backend.server)
+      .post(
+        '/api/gitops/entities/component/default/payments-api/applications/argocd-prod/payments-api-prod/rollback',
+      )
+      .send({ id: 'x' });
+    expect(rollback.status).toBe(400);
+    expect(rollback.body.error.message).toContain('body.id');
+  });
+
+  it('serves 50 overviews of 10 entities from the snapshot, without calling Argo CD', async () => {
+    await get(overviewPath('payments-api'));
+    fleet.control.resetCounts();
+    const started = Date.now();
+    for (let i = 0; i < 50; i++) {
+      const entity = entities[i % entities.length];
+      const res = await get(overviewPath(entity.metadata.name));
+      expect(res.status).toBe(200);
+      expect((res.body as EntityOverview).environments.length).toBeGreaterThan(
+        0,
+      );
+    }
+    const perRequestMs = (Date.now() - started) / 50;
+    const counts = fleet.control.counts();
+    const calls = (c: Record<string, Record<string, number>>) =>
+      Object.values(c)
+        .flatMap(x => Object.values(x))
+        .reduce((a, b) => a + b, 0);
+    expect(calls(counts.argo)).toBe(0);
+    // Nor any cost or Kubernetes call: a page view reads the snapshot only.
+    expect(calls(counts.cost) + calls(counts.kube)).toBe(0);
+    expect(perRequestMs).toBeLessThan(200);
+
+    // One refresh: one list call per instance, nothing else.
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-main');
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    expect(fleet.control.counts().argo).toEqual({
+      'argocd-main': { 'GET /api/v1/applications': 1 },
+      'argocd-prod': { 'GET /api/v1/applications': 1 },
+    });
+  });
+
+  it('publishes a signal to the entity channel when its applications change', async () => {
+    await get(overviewPath('payments-api'));
+    backend.signals.length = 0;
+    // A sync of prod through Argo CD directly (not through the portal), seen by the refresh.
+    const app = fleet.internals.instances[1].apps.get('payments-api-prod')!;
+    await fleet.internals.instances[1].startSync(app, {
+      initiatedBy: { username: 'someone' },
+    });
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    expect(backend.signals).toContainEqual({
+      recipients: { type: 'broadcast' },
+      channel: 'gitops:component:default/payments-api',
+      message: {
+        type: 'overview-changed',
+        entityRef: 'component:default/payments-api',
+      },
+    });
+    expect(
+      backend.signals.some(
+        s => s.channel === 'gitops:component:default/chores-api',
+      ),
+    ).toBe(false);
+    await fleet.clock.advance(10_000);
+  });
+
+  it('shows an unavailable backup storage location', async () => {
+    fleet.control.setBackupLocationAvailable('cluster-prod', false);
+    await backend.scheduler.triggerTask('gitops-refresh-velero-cluster-prod');
+    const body = (await get(overviewPath('payments-api')))
+      .body as EntityOverview;
+    const byName = Object.fromEntries(body.environments.map(e => [e.name, e]));
+    expect(byName.prod.backup?.unavailableLocations).toEqual(['default']);
+    expect(byName.staging.backup?.unavailableLocations).toEqual([]);
+    fleet.control.setBackupLocationAvailable('cluster-prod', true);
+    await backend.scheduler.triggerTask('gitops-refresh-velero-cluster-prod');
+  });
+
+  it('signals annotated entities nobody has viewed on this replica too', async () => {
+    backend.signals.length = 0;
+    const instance = fleet.internals.instances[1];
+    await instance.startSync(instance.apps.get('svc-1-00005-prod')!, {
+      initiatedBy: { username: 'someone' },
+    });
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    const channels = backend.signals.map(s => s.channel);
+    expect(channels).toContain('gitops:component:default/svc-1-00005');
+    // Entities whose applications did not change hear nothing.
+    expect(channels).not.toContain('gitops:component:default/chores-api');
+    expect(channels).not.toContain('gitops:component:default/svc-1-00000');
+    await fleet.clock.advance(10_000);
+  });
+});
+
+describe('gitopsPlugin on a cold snapshot', () => {
+  it('fetches once per source for concurrent requests (singleflight)', async () => {
+    const { fleet, cleanup } = await startTestFleet();
+    const backend = await startGitopsBackend({
+      fleet,
+      skipStartupRefresh: true,
+    });
+    fleet.control.resetCounts();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        request(backend.server).get(
+          overviewPath(SEED_ENTITIES[i % 3].metadata.name),
+        ),
+      ),
+    );
+    expect(responses.every(r => r.status === 200)).toBe(true);
+    const counts = fleet.control.counts();
+    for (const name of ['argocd-main', 'argocd-prod']) {
+      expect(counts.argo[name]['GET /api/v1/applications']).toBe(1);
+      expect(counts.argo[name]['POST /api/v1/session']).toBe(1);
+    }
+    for (const name of ['cluster-main', 'cluster-prod']) {
+      expect(Object.values(counts.cost[name]).reduce((a, b) => a + b, 0)).toBe(
+        1,
+      );
+    }
+    await backend.stop();
+    await cleanup();
   });
 });

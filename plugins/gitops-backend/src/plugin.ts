@@ -2,7 +2,29 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  gitopsEntityChannel,
+  gitopsPermissions,
+  type GitopsEntitySignal,
+} from '@internal/backstage-plugin-gitops-common';
+import { ApplicationActions } from './actions/ApplicationActions';
+import { ArgoCdClient, type ArgoCdApi } from './argocd/ArgoCdClient';
+import { readGitopsConfig } from './config';
+import { AllocationCostClient } from './cost/allocation';
+import type { CostClient } from './cost/types';
+import { gitopsSourcesExtensionPoint } from './extensions';
+import { AnnotatedEntities } from './overview/AnnotatedEntities';
+import { EntityIndex } from './overview/EntityIndex';
+import { EntityOverviewService } from './overview/EntityOverviewService';
 import { createRouter } from './router';
+import { affectedEntities } from './snapshot/changes';
+import { LiveWatcher } from './snapshot/LiveWatcher';
+import { SnapshotStore } from './snapshot/SnapshotStore';
+import { gitopsClockServiceRef } from './util/clock';
+import { KubeVeleroClient } from './velero/KubeVeleroClient';
+import type { VeleroClient } from './velero/types';
 
 /**
  * The GitOps backend plugin: per-entity, per-environment view of Argo CD, cost and Velero.
@@ -12,14 +34,170 @@ import { createRouter } from './router';
 export const gitopsPlugin = createBackendPlugin({
   pluginId: 'gitops',
   register(env) {
+    const extraArgo: ArgoCdApi[] = [];
+    const extraCost: CostClient[] = [];
+    const extraBackup: VeleroClient[] = [];
+    env.registerExtensionPoint(gitopsSourcesExtensionPoint, {
+      addDeploymentSource: source => void extraArgo.push(source),
+      addCostSource: source => void extraCost.push(source),
+      addBackupSource: source => void extraBackup.push(source),
+    });
+
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        cache: coreServices.cache,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
+        clock: gitopsClockServiceRef,
       },
-      async init({ httpRouter }) {
-        httpRouter.use(await createRouter());
+      async init(deps) {
+        const { logger, scheduler, cache, clock } = deps;
+        const config = readGitopsConfig(deps.config);
+        const interval = config.refreshIntervalSeconds;
+
+        const argo = new Map<string, ArgoCdApi>();
+        for (const instance of config.argocd.instances) {
+          argo.set(instance.name, new ArgoCdClient(instance, clock));
+        }
+        extraArgo.forEach(a => argo.set(a.name, a));
+        const cost: CostClient[] = [
+          ...config.cost.clusters.map(c => new AllocationCostClient(c)),
+          ...extraCost,
+        ];
+        const velero: VeleroClient[] = [
+          ...config.velero.clusters.map(c => new KubeVeleroClient(c)),
+          ...extraBackup,
+        ];
+
+        const store = new SnapshotStore({
+          cache,
+          clock,
+          logger,
+          staleAfterMs: interval * 3 * 1000,
+          maxStaleMs: Math.max(interval * 20, 600) * 1000,
+        });
+        const secretsOf = (name: string) => {
+          const i = config.argocd.instances.find(x => x.name === name);
+          return [i?.token, i?.password].filter((s): s is string => !!s);
+        };
+        for (const a of argo.values()) {
+          store.addSource({
+            kind: 'argocd',
+            name: a.name,
+            fetch: signal => a.listApplications({ signal }),
+            secrets: secretsOf(a.name),
+          });
+        }
+        for (const c of cost) {
+          store.addSource({
+            kind: 'cost',
+            name: c.cluster,
+            fetch: signal =>
+              c.getAllocations({ window: config.cost.window, signal }),
+            secrets: [
+              config.cost.clusters.find(x => x.name === c.cluster)?.token ?? '',
+            ],
+          });
+        }
+        for (const v of velero) {
+          store.addSource({
+            kind: 'velero',
+            name: v.cluster,
+            fetch: signal => v.list({ signal }),
+            secrets: [
+              config.velero.clusters.find(x => x.name === v.cluster)?.token ??
+                '',
+            ],
+          });
+        }
+
+        const index = new EntityIndex();
+        const overview = new EntityOverviewService({
+          config,
+          store,
+          clock,
+          cache,
+          argo,
+          index,
+        });
+        const actions = new ApplicationActions({ argo, overview, store });
+        const annotated = new AnnotatedEntities({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          clock,
+          ttlMs: Math.max(interval * 10, 300) * 1000,
+        });
+
+        // Live updates: tell the pages of the entities a snapshot change affects.
+        store.onChange(async change => {
+          const specs = change.kind === 'argocd' ? await annotated.list() : [];
+          for (const entityRef of affectedEntities(change, index, specs)) {
+            const message: GitopsEntitySignal = {
+              type: 'overview-changed',
+              entityRef,
+            };
+            await deps.signals.publish({
+              recipients: { type: 'broadcast' },
+              channel: gitopsEntityChannel(entityRef),
+              message,
+            });
+          }
+        });
+
+        for (const source of store.listSources()) {
+          await scheduler.scheduleTask({
+            id: `gitops-refresh-${source.kind}-${source.name}`,
+            frequency: { seconds: interval },
+            timeout: { seconds: Math.max(interval * 2, 60) },
+            scope: 'global',
+            fn: async signal => {
+              await store.refresh(source.kind, source.name, signal);
+            },
+          });
+        }
+
+        const watched = {
+          argo: config.argocd.watch ? [...argo.values()] : [],
+          velero: config.velero.watch ? velero : [],
+        };
+        if (watched.argo.length > 0 || watched.velero.length > 0) {
+          const watcher = new LiveWatcher({ ...watched, store, logger });
+          deps.lifecycle.addStartupHook(() => watcher.start());
+          deps.lifecycle.addShutdownHook(() => watcher.stop());
+        }
+
+        deps.permissionsRegistry.addPermissions(gitopsPermissions);
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            catalog: deps.catalog,
+            logger,
+            overview,
+            actions,
+          }),
+        );
         // Liveness probes and the start script call it without a Backstage token.
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+        logger.info(
+          `gitops: ${argo.size} Argo CD instance(s), ${cost.length} cost source(s), ${velero.length} Velero cluster(s); refresh every ${interval}s`,
+        );
       },
     });
   },

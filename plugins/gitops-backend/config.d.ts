@@ -1,0 +1,101 @@
+export interface Config {
+  /** Configuration of the GitOps suite. Everything is optional. */
+  gitops?: {
+    /**
+     * Environments in promotion order.
+     * @visibility frontend
+     */
+    environments?: string[];
+    /**
+     * Label on Argo CD applications naming their environment (default `environment`); without
+     * it the environment comes from an `-<env>` suffix of the app name or destination namespace.
+     * @visibility backend
+     */
+    environmentLabel?: string;
+    /**
+     * How often the snapshot of each upstream is refreshed, in seconds (default 30).
+     * @visibility backend
+     */
+    refreshIntervalSeconds?: number;
+    argocd?: {
+      /**
+       * Follow each instance's application stream for live updates (default true).
+       * @visibility backend
+       */
+      watch?: boolean;
+      instances?: Array<{
+        /** @visibility frontend */
+        name: string;
+        /** API base URL. @visibility backend */
+        url: string;
+        /** UI base URL for deep links (default `url`). @visibility frontend */
+        webUrl?: string;
+        /** API token (`argocd account generate-token`). @visibility secret */
+        token?: string;
+        /** Account to log in with when no token is set. @visibility backend */
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+        /** Timeout of every call, in ms (default 5000). @visibility backend */
+        timeoutMs?: number;
+        /** Cluster (cost / Velero name) that in-cluster destinations run in. @visibility backend */
+        cluster?: string;
+        /** Destination server URL or name → cluster name. @visibility backend */
+        destinationClusters?: { [server: string]: string };
+      }>;
+    };
+    cost?: {
+      /** Default window, e.g. `7d` (default). @visibility frontend */
+      window?: string;
+      clusters?: Array<{
+        /** @visibility backend */
+        name: string;
+        /** @visibility backend */
+        type: 'kubecost' | 'opencost';
+        /** @visibility backend */
+        url: string;
+        /** @visibility backend */
+        currency?: string;
+        /** Label the allocation is aggregated by (default `app`). @visibility backend */
+        labelKey?: string;
+        /** Bearer token, when the cost API is behind a proxy that wants one. @visibility secret */
+        token?: string;
+        /** @visibility backend */
+        timeoutMs?: number;
+      }>;
+    };
+    velero?: {
+      /** Target RPO in hours. @visibility backend */
+      rpoTargetHours?: number;
+      /**
+       * Watch Velero objects for live updates (default true); a change triggers a re-list.
+       * @visibility backend
+       */
+      watch?: boolean;
+      clusters?: Array<{
+        /** @visibility backend */
+        name: string;
+        /** @visibility backend */
+        kubeconfigPath?: string;
+        /** Kubernetes API URL (with `token`). @visibility backend */
+        url?: string;
+        /** @visibility secret */
+        token?: string;
+        /** @visibility backend */
+        inCluster?: boolean;
+        /** Namespace Velero runs in (default `velero`). @visibility backend */
+        namespace?: string;
+        /** @visibility backend */
+        skipTLSVerify?: boolean;
+        /** @visibility backend */
+        timeoutMs?: number;
+      }>;
+    };
+    repository?: {
+      /** @visibility backend */
+      url: string;
+      /** @visibility backend */
+      branch?: string;
+    };
+  };
+}

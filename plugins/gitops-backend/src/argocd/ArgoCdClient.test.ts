@@ -1,0 +1,173 @@
+import type { Fleet } from '@internal/fleet-simulator';
+import { startTestFleet } from '../__testUtils__/fleetBackend';
+import { ArgoCdClient, jwtExpiry } from './ArgoCdClient';
+
+// Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
+jest.setTimeout(60_000);
+
+describe('ArgoCdClient against the simulated Argo CD', () => {
+  let fleet: Fleet;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ fleet, cleanup } = await startTestFleet());
+  });
+  afterAll(() => cleanup());
+  afterEach(async () => {
+    await fleet.control.clearFaults();
+    fleet.control.resetCounts();
+  });
+
+  const passwordClient = (clock = { now: () => fleet.clock.now() }) => {
+    const a = fleet.argo[0];
+    return new ArgoCdClient(
+      {
+        name: a.name,
+        url: a.url,
+        username: a.username,
+        password: a.password,
+        timeoutMs: 1000,
+      },
+      clock,
+    );
+  };
+  const counts = () => fleet.control.counts().argo['argocd-main'];
+
+  it('lists applications with a fields projection, logging in once', async () => {
+    fleet.control.resetCounts();
+    const client = passwordClient();
+    const first = await client.listApplications();
+    await client.listApplications();
+    const app = first.applications.find(a => a.name === 'payments-api-dev');
+    expect(app).toMatchObject({
+      instance: 'argocd-main',
+      labels: { app: 'payments-api', environment: 'dev' },
+      images: ['registry.example.com/payments-api:1.4.0'],
+      sync: 'Synced',
+      health: 'Healthy',
+      autoSync: true,
+      destination: { namespace: 'payments-api-dev' },
+    });
+    expect(app!.history.length).toBeGreaterThan(0);
+    expect(counts()['POST /api/v1/session']).toBe(1);
+    expect(counts()['GET /api/v1/applications']).toBe(2);
+  });
+
+  it('caches the session token until shortly before exp, then logs in again', async () => {
+    const client = passwordClient();
+    await client.listApplications();
+    fleet.control.resetCounts();
+    await fleet.clock.advance(86_400_000 - 30_000); // inside the renewal margin
+    await client.listApplications();
+    expect(counts()['POST /api/v1/session']).toBe(1);
+  });
+
+  it('logs in again once when the server rejects a token it thinks valid', async () => {
+    // Our clock lags the server's: the server sees the token as expired, we do not.
+    const frozen = fleet.clock.now();
+    const client = passwordClient({ now: () => frozen });
+    await client.listApplications();
+    await fleet.clock.advance(2 * 86_400_000);
+    fleet.control.resetCounts();
+    await client.listApplications();
+    expect(counts()['POST /api/v1/session']).toBe(1);
+    expect(counts()['GET /api/v1/applications']).toBe(2);
+  });
+
+  it('uses a static token as is and reports a rejected one without it', async () => {
+    const a = fleet.argo[0];
+    const good = new ArgoCdClient(
+      { name: a.name, url: a.url, token: a.token },
+      { now: () => fleet.clock.now() },
+    );
+    expect((await good.listApplications()).applications.length).toBeGreaterThan(
+      0,
+    );
+    const bad = new ArgoCdClient(
+      { name: a.name, url: a.url, token: 'SECRET-TOKEN-456' },
+      { now: () => fleet.clock.now() },
+    );
+    const error = await bad.listApplications().catch(e => e as Error);
+    expect((error as Error).message).toContain('401');
+    expect((error as Error).message).not.toContain('SECRET-TOKEN-456');
+  });
+
+  it('reads a resource tree and revision metadata, and answers 403 for unknown apps', async () => {
+    const client = passwordClient();
+    const tree = await client.getResourceTree({ name: 'payments-api-dev' });
+    expect(tree.nodes?.some(n => n.kind === 'Deployment')).toBe(true);
+    const app = await client.getApplication({ name: 'payments-api-dev' });
+    const revision = app.status?.history?.slice(-1)[0]?.revision;
+    const meta = await client.getRevisionMetadata(
+      { name: 'payments-api-dev' },
+      revision!,
+    );
+    expect(meta.author).toBeTruthy();
+    const error = await client
+      .getApplication({ name: 'nope' })
+      .catch(e => e as Error & { status?: number });
+    expect(error.status).toBe(403);
+  });
+
+  it('reports malformed JSON and timeouts as upstream errors', async () => {
+    const client = passwordClient();
+    await client.listApplications();
+    await fleet.control.setFault('argocd-main', { malformed: true });
+    await expect(client.listApplications()).rejects.toThrow(/malformed JSON/);
+    await fleet.control.setFault('argocd-main', { hang: true });
+    await expect(client.listApplications()).rejects.toThrow(
+      /timed out after 1000 ms/,
+    );
+  });
+
+  it('follows the application stream', async () => {
+    const client = passwordClient();
+    const controller = new AbortController();
+    const events: string[] = [];
+    const done = client.watchApplications(e => {
+      events.push(`${e.type} ${e.application.name}`);
+      if (events.length >= 3) controller.abort();
+    }, controller.signal);
+    await done;
+    expect(events.every(e => e.startsWith('ADDED '))).toBe(true);
+    expect(events).toHaveLength(3);
+  });
+});
+
+describe('ArgoCdClient at the network boundary', () => {
+  it('accepts "items": null for an empty list', async () => {
+    const fetchFn = (async () =>
+      new Response('{"metadata":{},"items":null}', {
+        status: 200,
+      })) as unknown as typeof fetch;
+    const client = new ArgoCdClient(
+      { name: 'x', url: 'http://argo.invalid', token: 't' },
+      { now: () => new Date() },
+      fetchFn,
+    );
+    expect(await client.listApplications()).toEqual({ applications: [] });
+  });
+
+  it('reports a wrong shape as malformed instead of throwing a TypeError', async () => {
+    const fetchFn = (async () =>
+      new Response('{"items":[{"metadata":{"name":42}}]}', {
+        status: 200,
+      })) as unknown as typeof fetch;
+    const client = new ArgoCdClient(
+      { name: 'x', url: 'http://argo.invalid', token: 't' },
+      { now: () => new Date() },
+      fetchFn,
+    );
+    await expect(client.listApplications()).rejects.toThrow(
+      /unexpected shape at items.0.metadata.name/,
+    );
+  });
+
+  it('reads exp from a JWT', () => {
+    const payload = Buffer.from(JSON.stringify({ exp: 1700000000 })).toString(
+      'base64url',
+    );
+    expect(jwtExpiry(`h.${payload}.s`)).toBe(1700000000000);
+    expect(jwtExpiry('not-a-jwt')).toBeUndefined();
+  });
+});

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+
+/**
+ * zod schemas of the parts of Argo CD's API answers we read (swagger `v1alpha1Application`,
+ * `v1alpha1ApplicationList`, `v1alpha1ApplicationTree`, `v1alpha1RevisionMetadata`). Unknown
+ * fields pass; missing optional fields are fine; a wrong type is reported as the source's error.
+ */
+const str = z.string();
+const opt = <T extends z.ZodTypeAny>(s: T) => s.nullish();
+
+const initiatedBy = z
+  .object({ username: opt(str), automated: opt(z.boolean()) })
+  .loose();
+
+const source = z
+  .object({
+    repoURL: opt(str),
+    path: opt(str),
+    targetRevision: opt(str),
+    chart: opt(str),
+    kustomize: opt(z.object({ images: opt(z.array(str)) }).loose()),
+  })
+  .loose();
+
+export const argoApplicationSchema = z
+  .object({
+    metadata: z
+      .object({
+        name: str,
+        namespace: opt(str),
+        uid: opt(str),
+        resourceVersion: opt(str),
+        labels: opt(z.record(str, str)),
+      })
+      .loose(),
+    spec: opt(
+      z
+        .object({
+          project: opt(str),
+          source: opt(source),
+          sources: opt(z.array(source)),
+          destination: opt(
+            z
+              .object({ server: opt(str), namespace: opt(str), name: opt(str) })
+              .loose(),
+          ),
+          syncPolicy: opt(
+            z
+              .object({
+                automated: opt(z.object({ enabled: opt(z.boolean()) }).loose()),
+              })
+              .loose(),
+          ),
+        })
+        .loose(),
+    ),
+    status: opt(
+      z
+        .object({
+          sync: opt(z.object({ status: opt(str), revision: opt(str) }).loose()),
+          health: opt(
+            z.object({ status: opt(str), message: opt(str) }).loose(),
+          ),
+          summary: opt(z.object({ images: opt(z.array(str)) }).loose()),
+          reconciledAt: opt(str),
+          history: opt(
+            z.array(
+              z
+                .object({
+                  id: z.coerce.number(),
+                  revision: opt(str),
+                  deployedAt: opt(str),
+                  deployStartedAt: opt(str),
+                  initiatedBy: opt(initiatedBy),
+                  source: opt(source),
+                })
+                .loose(),
+            ),
+          ),
+          operationState: opt(
+            z
+              .object({
+                phase: opt(str),
+                message: opt(str),
+                startedAt: opt(str),
+                finishedAt: opt(str),
+                operation: opt(
+                  z
+                    .object({
+                      initiatedBy: opt(initiatedBy),
+                      sync: opt(z.object({ revision: opt(str) }).loose()),
+                      rollback: opt(z.any()),
+                    })
+                    .loose(),
+                ),
+                syncResult: opt(z.object({ revision: opt(str) }).loose()),
+              })
+              .loose(),
+          ),
+          resources: opt(
+            z.array(
+              z
+                .object({
+                  group: opt(str),
+                  version: opt(str),
+                  kind: str,
+                  namespace: opt(str),
+                  name: str,
+                  status: opt(str),
+                  health: opt(
+                    z.object({ status: opt(str), message: opt(str) }).loose(),
+                  ),
+                })
+                .loose(),
+            ),
+          ),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export type ArgoApplication = z.infer<typeof argoApplicationSchema>;
+
+export const argoApplicationListSchema = z
+  .object({
+    metadata: opt(z.object({ resourceVersion: opt(str) }).loose()),
+    // Argo answers an empty list as `"items": null`.
+    items: opt(z.array(argoApplicationSchema)),
+  })
+  .loose();
+
+export const argoSessionSchema = z.object({ token: str.min(1) }).loose();
+
+export const argoResourceTreeSchema = z
+  .object({
+    nodes: opt(
+      z.array(
+        z
+          .object({
+            group: opt(str),
+            version: opt(str),
+            kind: str,
+            namespace: opt(str),
+            name: str,
+            uid: opt(str),
+            parentRefs: opt(z.array(z.object({ uid: opt(str) }).loose())),
+            health: opt(
+              z.object({ status: opt(str), message: opt(str) }).loose(),
+            ),
+          })
+          .loose(),
+      ),
+    ),
+  })
+  .loose();
+
+export type ArgoResourceTree = z.infer<typeof argoResourceTreeSchema>;
+
+export const argoRevisionMetadataSchema = z
+  .object({
+    author: opt(str),
+    date: opt(str),
+    message: opt(str),
+    tags: opt(z.array(str)),
+  })
+  .loose();
+
+export type ArgoRevisionMetadata = z.infer<typeof argoRevisionMetadataSchema>;
+
+export const argoStreamEventSchema = z
+  .object({
+    result: z
+      .object({
+        type: z.enum(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']),
+        application: argoApplicationSchema,
+      })
+      .loose(),
+  })
+  .loose();
+
+/**
+ * The `fields` projection of the list call: only what the overview reads, which cuts the
+ * answer a lot on big instances.
+ */
+export const APPLICATION_LIST_FIELDS = [
+  'metadata.resourceVersion',
+  'items.metadata.name',
+  'items.metadata.namespace',
+  'items.metadata.uid',
+  'items.metadata.resourceVersion',
+  'items.metadata.labels',
+  'items.spec.project',
+  'items.spec.source.repoURL',
+  'items.spec.source.path',
+  'items.spec.source.targetRevision',
+  'items.spec.sources',
+  'items.spec.destination',
+  'items.spec.syncPolicy.automated',
+  'items.status.sync.status',
+  'items.status.sync.revision',
+  'items.status.health',
+  'items.status.summary.images',
+  'items.status.reconciledAt',
+  'items.status.history',
+  'items.status.operationState.phase',
+  'items.status.operationState.message',
+  'items.status.operationState.startedAt',
+  'items.status.operationState.finishedAt',
+  'items.status.operationState.operation.initiatedBy',
+  'items.status.operationState.operation.sync.revision',
+  'items.status.operationState.syncResult.revision',
+];

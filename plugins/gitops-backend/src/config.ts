@@ -1,0 +1,170 @@
+import type { RootConfigService } from '@backstage/backend-plugin-api';
+import { DEFAULT_ENVIRONMENTS } from '@internal/backstage-plugin-gitops-common';
+import { z } from 'zod';
+
+const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
+const httpUrl = nonEmpty.refine(v => /^https?:\/\/[^\s]+$/i.test(v), {
+  message: 'must be an http(s) URL',
+});
+const name = nonEmpty.regex(
+  /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+  'must contain only letters, digits, ".", "_" and "-"',
+);
+
+const argoInstanceSchema = z
+  .object({
+    name,
+    url: httpUrl,
+    webUrl: httpUrl.optional(),
+    token: nonEmpty.optional(),
+    username: nonEmpty.optional(),
+    password: nonEmpty.optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+    /** Cluster (cost / velero name) that in-cluster destinations of this instance run in. */
+    cluster: name.optional(),
+    /** Destination server URL or name → cluster name. */
+    destinationClusters: z.record(z.string(), name).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.token && !(v.username && v.password)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: 'either token or username and password must be set',
+      });
+    }
+  });
+
+const costClusterSchema = z.object({
+  name,
+  type: z.enum(['kubecost', 'opencost']),
+  url: httpUrl,
+  currency: nonEmpty.default('USD'),
+  labelKey: nonEmpty.default('app'),
+  token: nonEmpty.optional(),
+  timeoutMs: z.number().int().positive().max(600_000).optional(),
+});
+
+const veleroClusterSchema = z
+  .object({
+    name,
+    kubeconfigPath: nonEmpty.optional(),
+    url: httpUrl.optional(),
+    token: nonEmpty.optional(),
+    inCluster: z.boolean().optional(),
+    namespace: nonEmpty.default('velero'),
+    skipTLSVerify: z.boolean().optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const ways = [v.kubeconfigPath, v.url, v.inCluster].filter(Boolean).length;
+    if (ways !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kubeconfigPath'],
+        message:
+          'exactly one of kubeconfigPath, url (with token) or inCluster must be set',
+      });
+    }
+    if (v.url && !v.token) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: 'token is required with url',
+      });
+    }
+  });
+
+const uniqueNames = (items: Array<{ name: string }>, ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'name'],
+        message: `duplicate name "${item.name}"`,
+      });
+    }
+    seen.add(item.name);
+  });
+};
+
+const windowSchema = nonEmpty.regex(
+  /^(\d+[mhdw]|today|yesterday|week|lastweek|month|lastmonth)$/,
+  'must be a duration like 7d or 24h, or today/week/month',
+);
+
+export const gitopsConfigSchema = z.object({
+  environments: z
+    .array(name)
+    .min(1)
+    .default([...DEFAULT_ENVIRONMENTS]),
+  environmentLabel: nonEmpty.default('environment'),
+  refreshIntervalSeconds: z.number().int().min(1).max(86_400).default(30),
+  argocd: z
+    .object({
+      instances: z
+        .array(argoInstanceSchema)
+        .superRefine(uniqueNames)
+        .default([]),
+      /** Follow Argo CD's application stream for live updates. */
+      watch: z.boolean().default(true),
+    })
+    .default({ instances: [], watch: true }),
+  cost: z
+    .object({
+      window: windowSchema.default('7d'),
+      clusters: z.array(costClusterSchema).superRefine(uniqueNames).default([]),
+    })
+    .default({ window: '7d', clusters: [] }),
+  velero: z
+    .object({
+      rpoTargetHours: z.number().positive().optional(),
+      clusters: z
+        .array(veleroClusterSchema)
+        .superRefine(uniqueNames)
+        .default([]),
+      /** Watch Velero objects for live updates (a change triggers a re-list). */
+      watch: z.boolean().default(true),
+    })
+    .default({ clusters: [], watch: true }),
+  repository: z
+    .object({
+      url: nonEmpty,
+      branch: nonEmpty.default('main'),
+    })
+    .optional(),
+});
+
+/** The typed `gitops` configuration block. */
+export type GitopsConfig = z.infer<typeof gitopsConfigSchema>;
+export type ArgoInstanceConfig = GitopsConfig['argocd']['instances'][number];
+export type CostClusterConfig = GitopsConfig['cost']['clusters'][number];
+export type VeleroClusterConfig = GitopsConfig['velero']['clusters'][number];
+
+/** `gitops.argocd.instances[0].url` from a zod issue path. */
+export function configKey(path: ReadonlyArray<PropertyKey>): string {
+  let key = 'gitops';
+  for (const part of path) {
+    key += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  }
+  return key;
+}
+
+/** Parses the `gitops` config block; throws an Error naming the first invalid key. */
+export function parseGitopsConfig(raw: unknown): GitopsConfig {
+  const result = gitopsConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const messages = result.error.issues.map(
+      issue => `${configKey(issue.path)}: ${issue.message}`,
+    );
+    throw new Error(`Invalid gitops configuration: ${messages.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Reads the `gitops` block of the app config. */
+export function readGitopsConfig(config: RootConfigService): GitopsConfig {
+  const block = config.getOptional('gitops');
+  return parseGitopsConfig(block);
+}

@@ -1,0 +1,173 @@
+import type { EntityOverview } from '@internal/backstage-plugin-gitops-common';
+import type { Fault, Fleet } from '@internal/fleet-simulator';
+import request from 'supertest';
+import {
+  startGitopsBackend,
+  startTestFleet,
+} from './__testUtils__/fleetBackend';
+
+// Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
+jest.setTimeout(60_000);
+
+const OVERVIEW = '/api/gitops/entities/component/default/payments-api/overview';
+
+/** Short timeouts so a hanging upstream fails fast. */
+const shortTimeouts = (gitops: any) => ({
+  ...gitops,
+  argocd: {
+    ...gitops.argocd,
+    instances: gitops.argocd.instances.map((i: any) => ({
+      ...i,
+      timeoutMs: 1500,
+    })),
+  },
+  cost: {
+    ...gitops.cost,
+    clusters: gitops.cost.clusters.map((c: any) => ({ ...c, timeoutMs: 1500 })),
+  },
+  velero: {
+    ...gitops.velero,
+    clusters: gitops.velero.clusters.map((c: any) => ({
+      ...c,
+      timeoutMs: 1500,
+    })),
+  },
+});
+
+describe('one failing upstream never fails the page', () => {
+  let fleet: Fleet;
+  let cleanup: () => Promise<void>;
+  let expiredToken: string;
+
+  beforeAll(async () => {
+    ({ fleet, cleanup } = await startTestFleet());
+    // A real session token of argocd-prod that has expired by the time it is used.
+    await fleet.control.setFault('argocd-prod', { tokenTtlSeconds: 60 });
+    const res = await fetch(`${fleet.argo[1].url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: fleet.argo[1].username,
+        password: fleet.argo[1].password,
+      }),
+    });
+    expiredToken = ((await res.json()) as { token: string }).token;
+    await fleet.control.clearFaults();
+    await fleet.control.setFault('argocd-prod', { tokenTtlSeconds: 86400 });
+    await fleet.clock.advance(120_000);
+  });
+  afterAll(() => cleanup());
+  afterEach(() => fleet.control.clearFaults());
+
+  const FAULTS: Array<[string, Fault | 'expired-token', RegExp]> = [
+    ['down', { down: true }, /connection error|network error/],
+    ['5xx', { status: 503 }, /HTTP 503/],
+    ['hang', { hang: true }, /timed out after 1500 ms/],
+    ['malformed', { malformed: true }, /malformed JSON/],
+    ['expired token', 'expired-token', /HTTP 401/],
+  ];
+
+  it.each(FAULTS)(
+    'Argo CD instance argocd-prod %s: 200, prod marked, the rest intact',
+    async (_name, fault, message) => {
+      if (fault !== 'expired-token') {
+        await fleet.control.setFault('argocd-prod', fault);
+      }
+      const backend = await startGitopsBackend({
+        fleet,
+        gitops: g => {
+          const out = shortTimeouts(g);
+          if (fault === 'expired-token') {
+            out.argocd.instances[1] = {
+              name: 'argocd-prod',
+              url: fleet.argo[1].url,
+              token: expiredToken,
+              timeoutMs: 1500,
+            };
+          }
+          return out;
+        },
+      });
+      const started = Date.now();
+      const res = await request(backend.server).get(OVERVIEW);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(res.status).toBe(200);
+      const body = res.body as EntityOverview;
+      const prod = body.sources.find(s => s.name === 'argocd-prod')!;
+      expect(prod.status).toBe('error');
+      expect(prod.error).toMatch(message);
+      for (const s of body.sources.filter(x => x.name !== 'argocd-prod')) {
+        expect(s).toMatchObject({ status: 'ok' });
+      }
+      // dev and staging come from argocd-main, with their cost and backups.
+      expect(body.environments.map(e => e.name)).toEqual(['dev', 'staging']);
+      expect(body.environments[1].cost?.total).toBeGreaterThan(0);
+      expect(body.environments[1].backup?.lastSuccessfulAt).toBeDefined();
+      await backend.stop();
+    },
+  );
+
+  it.each(FAULTS.filter(([, f]) => f !== 'expired-token'))(
+    'cluster cluster-prod (cost and Kubernetes APIs) %s: 200, only its sources marked',
+    async (_name, fault) => {
+      await fleet.control.setFault('cluster-prod', fault as Fault);
+      const backend = await startGitopsBackend({
+        fleet,
+        gitops: shortTimeouts,
+      });
+      const res = await request(backend.server).get(OVERVIEW);
+      expect(res.status).toBe(200);
+      const body = res.body as EntityOverview;
+      for (const s of body.sources) {
+        expect(s.status).toBe(s.name === 'cluster-prod' ? 'error' : 'ok');
+      }
+      const prod = body.environments.find(e => e.name === 'prod')!;
+      expect(prod.applications[0].name).toBe('payments-api-prod');
+      expect(prod.cost).toBeUndefined();
+      const staging = body.environments.find(e => e.name === 'staging')!;
+      expect(staging.cost?.total).toBeGreaterThan(0);
+      expect(staging.backup?.lastSuccessfulAt).toBeDefined();
+      await backend.stop();
+    },
+  );
+
+  it('keeps serving the last good data, flagged stale, when a refresh fails', async () => {
+    const backend = await startGitopsBackend({ fleet, gitops: shortTimeouts });
+    await fleet.control.setFault('argocd-prod', { status: 500 });
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    const body = (await request(backend.server).get(OVERVIEW))
+      .body as EntityOverview;
+    const prod = body.sources.find(s => s.name === 'argocd-prod')!;
+    expect(prod.status).toBe('stale');
+    expect(prod.error).toMatch(/HTTP 500/);
+    expect(body.environments.map(e => e.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    await fleet.control.clearFaults();
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    const healed = (await request(backend.server).get(OVERVIEW))
+      .body as EntityOverview;
+    expect(healed.sources.find(s => s.name === 'argocd-prod')).toMatchObject({
+      status: 'ok',
+    });
+    await backend.stop();
+  });
+
+  it('logs in again when Argo CD rejects an expired session, and serves the data', async () => {
+    // The plugin runs on the system clock; the fleet's clock jumps two days ahead, past the
+    // session token's exp, so Argo CD answers 401 to a token the plugin thinks valid.
+    const backend = await startGitopsBackend({ fleet, clock: 'system' });
+    await fleet.clock.advance(2 * 86_400_000);
+    fleet.control.resetCounts();
+    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    const counts = fleet.control.counts().argo['argocd-prod'];
+    expect(counts['POST /api/v1/session']).toBe(1);
+    expect(counts['GET /api/v1/applications']).toBe(2);
+    const body = (await request(backend.server).get(OVERVIEW))
+      .body as EntityOverview;
+    expect(body.sources.find(s => s.name === 'argocd-prod')?.status).toBe('ok');
+    await backend.stop();
+  });
+});
