@@ -47,6 +47,8 @@ export interface Config {
     cost?: {
       /** Default window, e.g. `7d` (default). @visibility frontend */
       window?: string;
+      /** Further windows offered on the cost card (default `[30d]`). @visibility frontend */
+      windows?: string[];
       clusters?: Array<{
         /** @visibility backend */
         name: string;

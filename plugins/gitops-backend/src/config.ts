@@ -114,9 +114,11 @@ export const gitopsConfigSchema = z.object({
   cost: z
     .object({
       window: windowSchema.default('7d'),
+      /** Further windows the cost card offers; each is kept in the snapshot too. */
+      windows: z.array(windowSchema).default(['30d']),
       clusters: z.array(costClusterSchema).superRefine(uniqueNames).default([]),
     })
-    .default({ window: '7d', clusters: [] }),
+    .default({ window: '7d', windows: ['30d'], clusters: [] }),
   velero: z
     .object({
       rpoTargetHours: z.number().positive().optional(),
@@ -135,6 +137,11 @@ export const gitopsConfigSchema = z.object({
     })
     .optional(),
 });
+
+/** Every cost window kept in the snapshot: the default first. */
+export function costWindows(config: GitopsConfig): string[] {
+  return [...new Set([config.cost.window, ...config.cost.windows])];
+}
 
 /** The typed `gitops` configuration block. */
 export type GitopsConfig = z.infer<typeof gitopsConfigSchema>;

@@ -138,6 +138,29 @@ describe('gitopsPlugin against the simulated fleet', () => {
     expect(body.sources.every(s => s.status === 'ok')).toBe(true);
   });
 
+  it('serves cost over another offered window from the snapshot, and refuses others', async () => {
+    const week = (await get(overviewPath('payments-api')))
+      .body as EntityOverview;
+    const res = await get(`${overviewPath('payments-api')}?costWindow=30d`);
+    expect(res.status).toBe(200);
+    const month = res.body as EntityOverview;
+    const prodWeek = week.environments.find(e => e.name === 'prod')!.cost!;
+    const prodMonth = month.environments.find(e => e.name === 'prod')!.cost!;
+    expect(prodMonth.window).toBe('30d');
+    expect(prodMonth.daily).toHaveLength(30);
+    expect(prodMonth.total).toBeGreaterThan(prodWeek.total);
+    // The sources keep their cluster names, whatever the window.
+    expect(
+      month.sources.filter(s => s.kind === 'cost').map(s => s.name),
+    ).toEqual(['cluster-main', 'cluster-prod']);
+
+    const bad = await get(`${overviewPath('payments-api')}?costWindow=2y`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(
+      /query\.costWindow: must be one of 7d, 30d/,
+    );
+  });
+
   it('shows a degraded staging for chores-api and a failed prod backup for schedule-bot', async () => {
     const chores = (await get(overviewPath('chores-api')))
       .body as EntityOverview;

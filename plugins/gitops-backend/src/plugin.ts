@@ -11,9 +11,9 @@ import {
 } from '@internal/backstage-plugin-gitops-common';
 import { ApplicationActions } from './actions/ApplicationActions';
 import { ArgoCdClient, type ArgoCdApi } from './argocd/ArgoCdClient';
-import { readGitopsConfig } from './config';
+import { costWindows, readGitopsConfig } from './config';
 import { AllocationCostClient } from './cost/allocation';
-import type { CostClient } from './cost/types';
+import { costSourceName, type CostClient } from './cost/types';
 import { gitopsSourcesExtensionPoint } from './extensions';
 import { AnnotatedEntities } from './overview/AnnotatedEntities';
 import { EntityIndex } from './overview/EntityIndex';
@@ -99,15 +99,18 @@ export const gitopsPlugin = createBackendPlugin({
           });
         }
         for (const c of cost) {
-          store.addSource({
-            kind: 'cost',
-            name: c.cluster,
-            fetch: signal =>
-              c.getAllocations({ window: config.cost.window, signal }),
-            secrets: [
-              config.cost.clusters.find(x => x.name === c.cluster)?.token ?? '',
-            ],
-          });
+          // One source per window the cost card offers, so switching windows reads the snapshot too.
+          for (const window of costWindows(config)) {
+            store.addSource({
+              kind: 'cost',
+              name: costSourceName(c.cluster, window, config.cost.window),
+              fetch: signal => c.getAllocations({ window, signal }),
+              secrets: [
+                config.cost.clusters.find(x => x.name === c.cluster)?.token ??
+                  '',
+              ],
+            });
+          }
         }
         for (const v of velero) {
           store.addSource({
@@ -188,6 +191,7 @@ export const gitopsPlugin = createBackendPlugin({
             logger,
             overview,
             actions,
+            costWindows: costWindows(config),
           }),
         );
         // Liveness probes and the start script call it without a Backstage token.

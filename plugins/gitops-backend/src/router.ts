@@ -31,6 +31,8 @@ export type RouterOptions = {
   logger: LoggerService;
   overview: EntityOverviewService;
   actions: ApplicationActions;
+  /** Windows the overview accepts as `costWindow`. */
+  costWindows: string[];
 };
 
 const segment = z
@@ -100,9 +102,20 @@ export async function createRouter(
 
   const base = '/entities/:kind/:namespace/:name';
 
+  const costWindows = new Set(options.costWindows);
+  const overviewQuery = z.object({
+    costWindow: z
+      .string()
+      .refine(w => costWindows.has(w), {
+        message: `must be one of ${[...costWindows].join(', ')}`,
+      })
+      .optional(),
+  });
+
   router.get(`${base}/overview`, async (req, res) => {
+    const query = parse(overviewQuery, req.query, 'query');
     const { entity } = await loadEntity(req);
-    res.json(await overview.overview(entity));
+    res.json(await overview.overview(entity, { costWindow: query.costWindow }));
   });
 
   router.get(`${base}/history`, async (req, res) => {

@@ -17,6 +17,7 @@ import type { ArgoCdApi } from '../argocd/ArgoCdClient';
 import { toHealthStatus, toSyncStatus } from '../argocd/mapping';
 import type { AppRecord, ArgoInstanceData } from '../argocd/types';
 import type { GitopsConfig } from '../config';
+import { parseCostSourceName } from '../cost/types';
 import type { CostClusterData, CostRow } from '../cost/types';
 import type { SnapshotStore, SourceEntry } from '../snapshot/SnapshotStore';
 import type { GitopsClock } from '../util/clock';
@@ -187,8 +188,12 @@ export class EntityOverviewService {
     return undefined;
   }
 
-  async overview(entity: Entity): Promise<EntityOverview> {
+  async overview(
+    entity: Entity,
+    options?: { costWindow?: string },
+  ): Promise<EntityOverview> {
     const { config, store, clock } = this.options;
+    const costWindow = options?.costWindow ?? config.cost.window;
     const asOf = clock.now();
     const { spec, apps, sources } = await this.appsOf(entity);
     const byEnv = new Map<string, AppRecord[]>();
@@ -197,13 +202,24 @@ export class EntityOverviewService {
       byEnv.set(env, [...(byEnv.get(env) ?? []), app]);
     }
 
-    const costSources = store.listSources('cost');
+    // The cost sources of the requested window, under their cluster's name.
+    const costSources = store
+      .listSources('cost')
+      .map(s => ({
+        source: s.name,
+        ...parseCostSourceName(s.name, config.cost.window),
+      }))
+      .filter(s => s.window === costWindow)
+      .map(s => ({ name: s.cluster, source: s.source }));
     const veleroSources = store.listSources('velero');
     const [costEntries, veleroEntries] =
       apps.length > 0
         ? await Promise.all([
             Promise.all(
-              costSources.map(s => store.get<CostClusterData>('cost', s.name)),
+              costSources.map(async s => ({
+                ...(await store.get<CostClusterData>('cost', s.source)),
+                name: s.name,
+              })),
             ),
             Promise.all(
               veleroSources.map(s =>
