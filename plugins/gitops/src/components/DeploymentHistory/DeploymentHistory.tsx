@@ -5,7 +5,7 @@ import {
 } from '@backstage/core-components';
 import type { DeploymentHistoryEntry } from '@internal/backstage-plugin-gitops-common';
 import { useLiveEntityQuery } from '../../hooks/useLiveEntityQuery';
-import { shortRevision } from '../../format';
+import { imageTag, shortRevision } from '../../format';
 import { SourceErrors } from '../SourceErrors';
 
 const columns: TableColumn<DeploymentHistoryEntry>[] = [
@@ -17,7 +17,10 @@ const columns: TableColumn<DeploymentHistoryEntry>[] = [
   },
   { title: 'Environment', field: 'environment' },
   { title: 'Application', field: 'application' },
-  { title: 'Image', render: e => e.images.join(', ') || '—' },
+  {
+    title: 'Version',
+    render: e => e.images.map(i => imageTag(i) ?? i).join(', ') || '—',
+  },
   {
     title: 'Revision',
     field: 'revision',

@@ -108,6 +108,28 @@ describe('EntityGitopsEnvironmentsCard', () => {
     expect(cell).toHaveTextContent('last: Failed');
   });
 
+  it('says "no schedule" rather than a missing backup where nothing is scheduled', async () => {
+    const overview = paymentsOverview();
+    Object.assign(overview.environments[0].backup!, {
+      schedules: [],
+      rpoSeconds: undefined,
+      lastSuccessfulAt: undefined,
+    });
+    Object.assign(overview.environments[1].backup!, {
+      rpoSeconds: undefined,
+      lastSuccessfulAt: undefined,
+    });
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    expect(await screen.findByTestId('backup-dev')).toHaveTextContent(
+      'no schedule',
+    );
+    expect(screen.getByTestId('backup-staging')).toHaveTextContent(
+      'no successful backup',
+    );
+  });
+
   it('shows unknown statuses as unknown', async () => {
     const overview = paymentsOverview();
     overview.environments[0].applications = [

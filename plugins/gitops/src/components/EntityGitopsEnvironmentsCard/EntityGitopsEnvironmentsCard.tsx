@@ -11,6 +11,7 @@ import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
   EntityOverview,
+  EnvironmentBackup,
   EnvironmentOverview,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
@@ -31,6 +32,21 @@ const useStyles = makeStyles(theme => ({
   differs: { color: theme.palette.warning.dark },
   version: { fontFamily: 'monospace', fontSize: '1rem' },
 }));
+
+/** One line on the backup state: the RPO, or why there is none. */
+function backupSummary(backup: EnvironmentBackup): string {
+  if (backup.rpoSeconds === undefined) {
+    return backup.schedules.length === 0
+      ? 'no schedule'
+      : 'no successful backup';
+  }
+  const late =
+    backup.rpoTargetSeconds !== undefined &&
+    backup.rpoSeconds > backup.rpoTargetSeconds;
+  return `RPO ${formatDuration(backup.rpoSeconds)}${
+    late ? ' (over target)' : ''
+  }`;
+}
 
 type Row = {
   label: string;
@@ -110,17 +126,9 @@ const ROWS: Row[] = [
     render: env => {
       const backup = env.backup;
       if (!backup) return <Typography variant="body2">not covered</Typography>;
-      const late =
-        backup.rpoSeconds !== undefined &&
-        backup.rpoTargetSeconds !== undefined &&
-        backup.rpoSeconds > backup.rpoTargetSeconds;
       return (
         <Typography variant="body2">
-          {backup.rpoSeconds === undefined
-            ? 'no successful backup'
-            : `RPO ${formatDuration(backup.rpoSeconds)}${
-                late ? ' (over target)' : ''
-              }`}
+          {backupSummary(backup)}
           {backup.lastPhase && backup.lastPhase !== 'Completed' ? (
             <>
               <br />

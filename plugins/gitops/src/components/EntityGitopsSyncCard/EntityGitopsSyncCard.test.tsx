@@ -18,7 +18,7 @@ describe('EntityGitopsSyncCard', () => {
     const prod = rowOf('payments-api-prod');
     expect(prod).toHaveTextContent('OutOfSync');
     expect(prod).toHaveTextContent('Healthy');
-    expect(prod).toHaveTextContent('argocd-prod');
+    expect(prod).toHaveTextContent('prod · argocd-prod');
     expect(prod).toHaveTextContent('1 h ago');
     expect(
       screen.getByRole('link', {

@@ -16,25 +16,30 @@ const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
   {
     title: 'Application',
     field: 'name',
-    render: app =>
-      app.url ? (
-        <Link
-          to={app.url}
-          aria-label={`${app.name} in Argo CD ${app.instance}`}
-        >
-          {app.name}
-        </Link>
-      ) : (
-        app.name
-      ),
-  },
-  { title: 'Environment', field: 'environment' },
-  { title: 'Instance', field: 'instance' },
-  { title: 'Sync', render: app => <SyncStatusLabel status={app.sync} /> },
-  {
-    title: 'Health',
     render: app => (
       <>
+        {app.url ? (
+          <Link
+            to={app.url}
+            aria-label={`${app.name} in Argo CD ${app.instance}`}
+          >
+            {app.name}
+          </Link>
+        ) : (
+          app.name
+        )}
+        <Typography variant="caption" display="block">
+          {app.environment} · {app.instance}
+        </Typography>
+      </>
+    ),
+  },
+  {
+    title: 'Status',
+    render: app => (
+      <>
+        <SyncStatusLabel status={app.sync} />
+        <br />
         <HealthStatusLabel status={app.health} />
         {app.healthMessage && (
           <Typography variant="caption" display="block">
@@ -44,7 +49,10 @@ const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
       </>
     ),
   },
-  { title: 'Last sync', render: app => formatAgo(app.lastSyncedAt, asOf) },
+  {
+    title: 'Last sync',
+    render: app => formatAgo(app.lastSyncedAt, asOf),
+  },
   {
     title: 'Operation',
     render: app =>
@@ -60,7 +68,11 @@ const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
         '—'
       ),
   },
-  { title: 'Actions', render: app => <ApplicationActions app={app} /> },
+  {
+    title: 'Actions',
+    cellStyle: { whiteSpace: 'nowrap' },
+    render: app => <ApplicationActions app={app} />,
+  },
 ];
 
 /**

@@ -13,6 +13,12 @@ import { SourceErrors } from '../SourceErrors';
 
 const useStyles = makeStyles(theme => ({
   node: { padding: theme.spacing(0.25, 0) },
+  line: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1.5),
+  },
   attention: {
     borderLeft: `4px solid ${theme.palette.warning.main}`,
     paddingLeft: theme.spacing(1),
@@ -52,11 +58,13 @@ const NodeList = ({
               attention ? ' needs attention' : ''
             }`}
           >
-            <Typography variant="body2" component="span">
-              <strong>{node.kind}</strong> {node.name}{' '}
-            </Typography>
-            {node.sync && <SyncStatusLabel status={node.sync} />}{' '}
-            {node.health && <HealthStatusLabel status={node.health} />}
+            <div className={classes.line}>
+              <Typography variant="body2" component="span">
+                <strong>{node.kind}</strong> {node.name}
+              </Typography>
+              {node.sync && <SyncStatusLabel status={node.sync} />}
+              {node.health && <HealthStatusLabel status={node.health} />}
+            </div>
             {node.healthMessage && (
               <Typography variant="caption" display="block">
                 {node.healthMessage}
