@@ -6,3 +6,6 @@
 
 export { scaffolderModuleGitopsActions as default } from './module';
 export { createEnvironmentNextAction } from './actions/environmentNext';
+export { createManifestsCreateAction } from './actions/manifestsCreate';
+export { createManifestsValidateAction } from './actions/manifestsValidate';
+export { createArgocdRegisterAction } from './actions/argocdRegister';

@@ -1,6 +1,9 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createEnvironmentNextAction } from './actions/environmentNext';
+import { createManifestsCreateAction } from './actions/manifestsCreate';
+import { createManifestsValidateAction } from './actions/manifestsValidate';
+import { createArgocdRegisterAction } from './actions/argocdRegister';
 
 /**
  * Registers the `gitops:*` actions with the scaffolder.
@@ -14,7 +17,12 @@ export const scaffolderModuleGitopsActions = createBackendModule({
     registerInit({
       deps: { scaffolderActions: scaffolderActionsExtensionPoint },
       async init({ scaffolderActions }) {
-        scaffolderActions.addActions(createEnvironmentNextAction());
+        scaffolderActions.addActions(
+          createEnvironmentNextAction(),
+          createManifestsCreateAction(),
+          createManifestsValidateAction(),
+          createArgocdRegisterAction(),
+        );
       },
     });
   },

@@ -1,0 +1,3 @@
+import { removeTempWorkspaces } from './testUtils/contracts';
+
+afterAll(() => removeTempWorkspaces());
