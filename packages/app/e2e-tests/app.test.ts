@@ -45,7 +45,9 @@ test('an owner syncs payments-api-prod and sees it reach Synced/Healthy live', a
   await signIn(page);
   await openEntity(page, 'payments-api', '/gitops');
 
-  const row = page.getByRole('row', { name: /payments-api-prod/ });
+  const row = page.getByRole('row', {
+    name: /^payments-api-prod in Argo CD/,
+  });
   await expect(row).toContainText('OutOfSync');
   await row.getByRole('button', { name: 'Sync' }).click();
   const dialog = page.getByRole('dialog');
@@ -70,7 +72,9 @@ test('a user who does not own the service sees the actions disabled', async ({
   // guest is in team-payments; chores-api belongs to team-household.
   await signIn(page);
   await openEntity(page, 'chores-api', '/gitops');
-  const row = page.getByRole('row', { name: /chores-api-staging/ });
+  const row = page.getByRole('row', {
+    name: /^chores-api-staging in Argo CD/,
+  });
   await expect(row).toContainText('Degraded');
   await expect(row.getByRole('button', { name: 'Sync' })).toBeDisabled();
   await expect(row.getByRole('button', { name: 'Refresh' })).toBeDisabled();

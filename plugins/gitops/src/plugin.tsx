@@ -42,6 +42,8 @@ export const entityGitopsEnvironmentsCard = EntityCardBlueprint.make({
 /** The Argo CD applications with Sync / Refresh / Rollback. */
 export const entityGitopsSyncCard = EntityCardBlueprint.make({
   name: 'sync',
+  // The GitOps tab shows it; enable it on the overview with `entity-card:gitops/sync: true`.
+  disabled: true,
   params: {
     filter: isService,
     type: 'content',
@@ -55,6 +57,8 @@ export const entityGitopsSyncCard = EntityCardBlueprint.make({
 /** Cost per environment. */
 export const entityGitopsCostCard = EntityCardBlueprint.make({
   name: 'cost',
+  // The GitOps tab shows it; enable it on the overview with `entity-card:gitops/cost: true`.
+  disabled: true,
   params: {
     filter: isService,
     loader: () =>
@@ -67,6 +71,8 @@ export const entityGitopsCostCard = EntityCardBlueprint.make({
 /** Backups per environment. */
 export const entityGitopsBackupCard = EntityCardBlueprint.make({
   name: 'backup',
+  // The GitOps tab shows it; enable it on the overview with `entity-card:gitops/backup: true`.
+  disabled: true,
   params: {
     filter: isService,
     loader: () =>
