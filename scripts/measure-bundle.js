@@ -14,7 +14,9 @@ const path = require('path');
 const zlib = require('zlib');
 
 const dist = path.resolve(__dirname, '../packages/app/dist');
-const stats = JSON.parse(fs.readFileSync(path.join(dist, 'bundle-stats.json'), 'utf8'));
+const stats = JSON.parse(
+  fs.readFileSync(path.join(dist, 'bundle-stats.json'), 'utf8'),
+);
 const ours = /plugins\/gitops(-common)?\//;
 
 const moduleName = m => m.nameForCondition ?? m.identifier ?? m.name ?? '';
@@ -26,7 +28,9 @@ for (const chunk of stats.chunks ?? []) {
   const files = (chunk.files ?? []).filter(f => f.endsWith('.js'));
   const gzip = files.reduce((sum, f) => {
     const file = path.join(dist, f);
-    return fs.existsSync(file) ? sum + zlib.gzipSync(fs.readFileSync(file)).length : sum;
+    return fs.existsSync(file)
+      ? sum + zlib.gzipSync(fs.readFileSync(file)).length
+      : sum;
   }, 0);
   totalGzip += gzip;
   const modules = (chunk.modules ?? []).flatMap(m => m.modules ?? [m]);
@@ -37,7 +41,10 @@ for (const chunk of stats.chunks ?? []) {
   if (mine > 0 && all > 0) {
     pluginRaw += mine;
     pluginGzip += (gzip * mine) / all;
-    pluginChunks.push({ files: files.join(','), share: `${Math.round((100 * mine) / all)}%` });
+    pluginChunks.push({
+      files: files.join(','),
+      share: `${Math.round((100 * mine) / all)}%`,
+    });
   }
 }
 console.log(

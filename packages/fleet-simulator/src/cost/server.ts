@@ -67,13 +67,11 @@ export function costApp(d: {
         );
         res.json({ code: 200, status: 'success', data });
       } catch (e) {
-        res
-          .status(400)
-          .json({
-            code: 400,
-            status: 'error',
-            message: String((e as Error).message),
-          });
+        res.status(400).json({
+          code: 400,
+          status: 'error',
+          message: String((e as Error).message),
+        });
       }
     };
 
