@@ -1,0 +1,12 @@
+export * from './types';
+export * from './GitRepository';
+export { CliGitRepository } from './CliGitRepository';
+export type { CliGitRepositoryOptions, GitAuth } from './CliGitRepository';
+export * from './PullRequestProvider';
+export * from './PromotionStore';
+export * from './PromotionService';
+export * from './policy';
+export * from './gates';
+export * from './owners';
+export { unifiedDiff } from './diff';
+export * from './versionFiles';
