@@ -5,6 +5,8 @@ export interface FleetEndpoints {
   cost: CostEndpoint[];
   kube: KubeEndpoint[];
   git: { url: string; branch: string };
+  /** Base URL of the control server, which also serves the repo's files over HTTP. */
+  controlUrl?: string;
 }
 
 /** The `gitops:` app-config block the backend reads (see README). */
@@ -35,7 +37,22 @@ export function buildAppConfig(e: FleetEndpoints): Record<string, unknown> {
           namespace: 'velero',
         })),
       },
-      repository: { url: e.git.url, branch: e.git.branch },
+      repository: {
+        url: e.git.url,
+        branch: e.git.branch,
+        // Where a file of the repo can be read over HTTP, as a browse URL of a git host would be.
+        ...(e.controlUrl
+          ? { fileUrlTemplate: `${e.controlUrl}/git/raw/{branch}/{path}` }
+          : {}),
+      },
     },
+    // Lets Backstage's UrlReader (the catalog, the scaffolder) read those files.
+    ...(e.controlUrl
+      ? {
+          backend: {
+            reading: { allow: [{ host: new URL(e.controlUrl).host }] },
+          },
+        }
+      : {}),
   };
 }

@@ -3,6 +3,7 @@ import { SimClock } from './clock';
 import { Counts, Fault, SimService } from './util/service';
 import { ArgoAuth } from './argocd/auth';
 import { VeleroCluster } from './kube/velero';
+import type { GitRepo } from './git/repo';
 
 export interface FleetControl {
   /** Request counts per service and route: `{ argo: {argocd-main: {'GET /api/v1/applications': 3}}, cost: {...}, kube: {...} }`. */
@@ -89,9 +90,23 @@ export function createControl(d: {
 }
 
 /** The control HTTP endpoint (own port): the same operations as FleetControl. */
-export function controlApp(control: FleetControl) {
+export function controlApp(control: FleetControl, repo?: GitRepo) {
   const app = express();
   app.use(express.json());
+  if (repo) {
+    // Files of the gitops repo at a branch's head, like a git host's raw file URLs: what the
+    // catalog reads a scaffolded service's catalog-info.yaml from.
+    app.get(/^\/git\/raw\/([^/]+)\/(.+)$/, async (req, res) => {
+      const [branch, file] = [req.params[0], req.params[1]];
+      const sha = await repo.resolve(`refs/heads/${branch}`);
+      const content = sha ? await repo.readFile(sha, file) : null;
+      if (content === null) {
+        res.status(404).json({ error: `${file} not found on ${branch}` });
+        return;
+      }
+      res.type('text/plain').send(content);
+    });
+  }
   const wrap =
     (fn: (req: express.Request) => Promise<unknown> | unknown) =>
     async (req: express.Request, res: express.Response) => {

@@ -267,7 +267,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     host,
     opts.ports?.control ?? 0,
   );
-  controlService.app = controlApp(control);
+  controlService.app = controlApp(control, repo);
   await controlService.listen();
 
   let pollTimer: NodeJS.Timeout | undefined;
@@ -290,8 +290,13 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     },
     clock,
     control,
-    appConfig: () => buildAppConfig(endpoints),
-    appConfigYaml: () => stringify(buildAppConfig(endpoints), { lineWidth: 0 }),
+    appConfig: () =>
+      buildAppConfig({ ...endpoints, controlUrl: controlService.url }),
+    appConfigYaml: () =>
+      stringify(
+        buildAppConfig({ ...endpoints, controlUrl: controlService.url }),
+        { lineWidth: 0 },
+      ),
     internals: { instances, velero, poller, repo, simClock: clock },
     async stop() {
       if (pollTimer) clearInterval(pollTimer);

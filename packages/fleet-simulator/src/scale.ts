@@ -108,8 +108,14 @@ export async function measureScale(
 }
 
 if (require.main === module) {
-  const [instances = '5', apps = '2000'] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const [instances = '5', apps = '2000'] = args.filter(a => a !== '--json');
   measureScale(Number(instances), Number(apps)).then(f => {
+    if (json) {
+      console.log(JSON.stringify(f));
+      return;
+    }
     const r = (xs: number[]) => xs.map(x => Math.round(x)).join(', ');
     console.log(
       `instances=${f.instances} appsPerInstance=${f.appsPerInstance}`,
