@@ -9,3 +9,5 @@ export { createEnvironmentNextAction } from './actions/environmentNext';
 export { createManifestsCreateAction } from './actions/manifestsCreate';
 export { createManifestsValidateAction } from './actions/manifestsValidate';
 export { createArgocdRegisterAction } from './actions/argocdRegister';
+export { createRepoCloneAction } from './actions/repoClone';
+export { createRepoPushAction } from './actions/repoPush';

@@ -1,9 +1,15 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createEnvironmentNextAction } from './actions/environmentNext';
 import { createManifestsCreateAction } from './actions/manifestsCreate';
 import { createManifestsValidateAction } from './actions/manifestsValidate';
 import { createArgocdRegisterAction } from './actions/argocdRegister';
+import { createRepoCloneAction } from './actions/repoClone';
+import { createRepoPushAction } from './actions/repoPush';
+import { readRepositoryDefaults } from './lib/repositoryConfig';
 
 /**
  * Registers the `gitops:*` actions with the scaffolder.
@@ -15,13 +21,19 @@ export const scaffolderModuleGitopsActions = createBackendModule({
   moduleId: 'gitops-actions',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolderActions: scaffolderActionsExtensionPoint },
-      async init({ scaffolderActions }) {
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolderActions, config }) {
+        const repository = readRepositoryDefaults(config);
         scaffolderActions.addActions(
           createEnvironmentNextAction(),
           createManifestsCreateAction(),
           createManifestsValidateAction(),
           createArgocdRegisterAction(),
+          createRepoCloneAction(repository),
+          createRepoPushAction(repository),
         );
       },
     });

@@ -5,6 +5,8 @@ import { createManifestsCreateAction } from './actions/manifestsCreate';
 import { createManifestsValidateAction } from './actions/manifestsValidate';
 import { createArgocdRegisterAction } from './actions/argocdRegister';
 import { createEnvironmentNextAction } from './actions/environmentNext';
+import { createRepoCloneAction } from './actions/repoClone';
+import { createRepoPushAction } from './actions/repoPush';
 
 const TEMPLATE = path.resolve(
   __dirname,
@@ -22,14 +24,19 @@ describe('examples/templates/gitops-service', () => {
         createManifestsValidateAction(),
         createArgocdRegisterAction(),
         createEnvironmentNextAction(),
+        createRepoCloneAction(),
+        createRepoPushAction(),
       ].map(a => [a.id, a]),
     );
     const steps: any[] = template.spec.steps;
     expect(steps.map(s => s.action)).toEqual([
       'fetch:template',
+      'gitops:repo:clone',
       'gitops:manifests:create',
       'gitops:manifests:validate',
       'gitops:argocd:register',
+      'gitops:repo:push',
+      'catalog:register',
     ]);
     for (const step of steps.filter(s => s.action.startsWith('gitops:'))) {
       const schema: any = actions.get(step.action)!.schema!.input;

@@ -1,0 +1,56 @@
+import { test, expect } from '@playwright/test';
+
+test('a guest scaffolds a new service with GitOps and sees its three environments', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // Unique per run: the template refuses to overwrite an existing service.
+  const name = `ledger-${Date.now().toString(36)}`;
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.goto('/create');
+
+  const card = page
+    .locator('article, [class*="MuiCard"]')
+    .filter({ hasText: 'New service with GitOps' })
+    .first();
+  await card.getByRole('button', { name: 'Choose' }).click();
+
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  const owner = page.getByRole('combobox', { name: 'Owner' });
+  await owner.click();
+  await owner.fill('team-payments');
+  await page
+    .getByRole('option', { name: /team-payments/ })
+    .first()
+    .click();
+  await page
+    .getByRole('textbox', { name: 'Image repository' })
+    .fill(`registry.example.com/${name}`);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Deployment: the defaults (Kustomize, dev/staging/prod).
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  const open = page.getByRole('link', { name: 'Open in catalog' });
+  await expect(open).toBeVisible({ timeout: 120_000 });
+  await page.screenshot({
+    path: 'e2e-results/scaffold-finished.png',
+    fullPage: true,
+  });
+  await open.click();
+
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  // The fleet creates the Applications from the pushed app-of-apps manifests; the page follows.
+  for (const env of ['dev', 'staging', 'prod']) {
+    await expect(page.getByTestId(`version-${env}`)).toContainText('0.1.0', {
+      timeout: 60_000,
+    });
+  }
+  await page.screenshot({
+    path: 'e2e-results/scaffolded-service.png',
+    fullPage: true,
+  });
+});
