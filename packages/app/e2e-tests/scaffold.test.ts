@@ -18,7 +18,7 @@ test('a guest scaffolds a new service with GitOps and sees its three environment
   await card.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
-  const owner = page.getByRole('combobox', { name: 'Owner' });
+  const owner = page.getByRole('textbox', { name: 'Owner' });
   await owner.click();
   await owner.fill('team-payments');
   await page
@@ -44,11 +44,15 @@ test('a guest scaffolds a new service with GitOps and sees its three environment
 
   await expect(page.getByRole('heading', { name })).toBeVisible();
   // The fleet creates the Applications from the pushed app-of-apps manifests; the page follows.
-  for (const env of ['dev', 'staging', 'prod']) {
+  // dev and staging sync by themselves; prod waits for a manual sync, as the policy says.
+  for (const env of ['dev', 'staging']) {
     await expect(page.getByTestId(`version-${env}`)).toContainText('0.1.0', {
       timeout: 60_000,
     });
+    await expect(page.getByTestId(`status-${env}`)).toContainText('Synced');
   }
+  await expect(page.getByTestId('version-prod')).toContainText('not deployed');
+  await expect(page.getByTestId('status-prod')).toContainText('OutOfSync');
   await page.screenshot({
     path: 'e2e-results/scaffolded-service.png',
     fullPage: true,

@@ -183,11 +183,14 @@ function kustomizeFiles(
       metadata: { name: svc.name },
       spec: {
         replicas: 1,
+        // Explicit, so the base is a valid Deployment on its own (kustomize adds the same label).
+        selector: { matchLabels: { app: svc.name } },
         strategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
         },
         template: {
+          metadata: { labels: { app: svc.name } },
           spec: {
             containers: [
               {
@@ -205,7 +208,10 @@ function kustomizeFiles(
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: svc.name },
-      spec: { ports: [{ port: 80, targetPort: svc.port }] },
+      spec: {
+        selector: { app: svc.name },
+        ports: [{ port: 80, targetPort: svc.port }],
+      },
     }),
   };
   for (const env of ENVIRONMENTS) {

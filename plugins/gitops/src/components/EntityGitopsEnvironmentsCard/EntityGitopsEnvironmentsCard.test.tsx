@@ -130,6 +130,31 @@ describe('EntityGitopsEnvironmentsCard', () => {
     );
   });
 
+  it('says whether an environment runs nothing yet or different versions', async () => {
+    const overview = paymentsOverview();
+    overview.environments[1].version = {};
+    overview.environments[1].applications = [
+      app('staging', { images: ['registry.example.com/payments-api:1.3.2'] }),
+      app('staging', {
+        name: 'payments-worker-staging',
+        images: ['registry.example.com/payments-api:1.3.1'],
+      }),
+    ];
+    overview.environments[2].version = {};
+    overview.environments[2].applications = [
+      app('prod', { sync: 'OutOfSync', health: 'Missing', images: [] }),
+    ];
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(overview),
+    });
+    expect(await screen.findByTestId('version-staging')).toHaveTextContent(
+      'mixed',
+    );
+    expect(screen.getByTestId('version-prod')).toHaveTextContent(
+      'not deployed',
+    );
+  });
+
   it('shows unknown statuses as unknown', async () => {
     const overview = paymentsOverview();
     overview.environments[0].applications = [

@@ -33,6 +33,14 @@ const useStyles = makeStyles(theme => ({
   version: { fontFamily: 'monospace', fontSize: '1rem' },
 }));
 
+/** The version, or why there is none: nothing deployed yet, or apps running different tags. */
+function versionLabel(env: EnvironmentOverview): string {
+  if (env.version.version) return env.version.version;
+  return env.applications.every(app => app.images.length === 0)
+    ? 'not deployed'
+    : 'mixed';
+}
+
 /** One line on the backup state: the RPO, or why there is none. */
 function backupSummary(backup: EnvironmentBackup): string {
   if (backup.rpoSeconds === undefined) {
@@ -76,7 +84,7 @@ const ROWS: Row[] = [
       return (
         <>
           <Typography variant="body2" component="span">
-            <strong>{env.version.version ?? 'mixed / unknown'}</strong>
+            <strong>{versionLabel(env)}</strong>
           </Typography>
           <br />
           <Typography variant="caption">
