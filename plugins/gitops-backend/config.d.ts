@@ -93,11 +93,79 @@ export interface Config {
         timeoutMs?: number;
       }>;
     };
+    /**
+     * The gitops repository Argo CD deploys from. Promotions (a git change moving a version to
+     * the next environment) are enabled only when it is set.
+     */
     repository?: {
-      /** @visibility backend */
+      /** Remote URL (https://, ssh or file://). @visibility backend */
       url: string;
-      /** @visibility backend */
+      /** Branch Argo CD follows (default `main`). @visibility backend */
       branch?: string;
+      /**
+       * Where a file of the repository can be read over HTTP, with `{branch}` and `{path}`, e.g.
+       * `https://github.com/acme/gitops/blob/{branch}/{path}`: the scaffolder registers the
+       * catalog entity of a new service from there. @visibility backend
+       */
+      fileUrlTemplate?: string;
+    };
+    /** Promotions through the gitops repository. Everything is optional. */
+    promotion?: {
+      /**
+       * Path of the version registry in the repository (default `registry/versions.yaml`).
+       * @visibility backend
+       */
+      registryPath?: string;
+      /**
+       * Lifetime of the per entity + environment promotion lock, in seconds (default 120;
+       * renewed while held).
+       * @visibility backend
+       */
+      lockTtlSeconds?: number;
+      /**
+       * How long a promotion waits for a busy entity + environment, in seconds (default 15).
+       * @visibility backend
+       */
+      lockWaitSeconds?: number;
+      /**
+       * Directory of this replica's clone of the repository (default: a new directory under
+       * the OS temp directory). Each replica needs its own.
+       * @visibility backend
+       */
+      workDir?: string;
+      /** Committer of promotion commits; the author is the requesting user. */
+      committer?: {
+        /** @visibility backend */
+        name: string;
+        /** @visibility backend */
+        email: string;
+      };
+      /**
+       * Policy per target environment (keys: names of `gitops.environments`). Default: the
+       * last environment takes a pull request and an approval by another owner; the others a
+       * direct commit; every environment requires the source to run the version Synced and
+       * Healthy.
+       */
+      environments?: {
+        [environment: string]: {
+          /** `commit` (straight onto the branch) or `pull-request`. @visibility frontend */
+          mode?: 'commit' | 'pull-request';
+          /** Another owner of the entity must approve (needs `pull-request`). @visibility frontend */
+          approval?: boolean;
+          /** The source environment must run the version Synced and Healthy. @visibility backend */
+          requireSourceHealthy?: boolean;
+          /**
+           * An HTTP GET that must answer 2xx before promoting; `{service}`, `{from}`, `{to}` and
+           * `{version}` in the URL are replaced.
+           */
+          smokeCheck?: {
+            /** @visibility backend */
+            url: string;
+            /** Timeout in ms (default 5000). @visibility backend */
+            timeoutMs?: number;
+          };
+        };
+      };
     };
   };
 }

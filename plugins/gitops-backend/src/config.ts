@@ -1,6 +1,11 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { DEFAULT_ENVIRONMENTS } from '@internal/backstage-plugin-gitops-common';
 import { z } from 'zod';
+import {
+  promotionConfigSchema,
+  promotionSettings,
+  type PromotionSettings,
+} from './promotion/policy';
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
 const httpUrl = nonEmpty.refine(v => /^https?:\/\/[^\s]+$/i.test(v), {
@@ -136,6 +141,13 @@ export const gitopsConfigSchema = z.object({
       branch: nonEmpty.default('main'),
     })
     .optional(),
+  /** Promotions through the gitops repository (enabled when `repository` is set). */
+  promotion: promotionConfigSchema
+    .extend({
+      /** Directory of this replica's clone (default: a new directory under the OS temp dir). */
+      workDir: nonEmpty.optional(),
+    })
+    .optional(),
 });
 
 /** Every cost window kept in the snapshot: the default first. */
@@ -168,6 +180,29 @@ export function parseGitopsConfig(raw: unknown): GitopsConfig {
     throw new Error(`Invalid gitops configuration: ${messages.join('; ')}`);
   }
   return result.data;
+}
+
+/** What promoting takes, from `gitops.promotion`, or undefined when no repository is configured. */
+export type PromotionSetup = {
+  repository: { url: string; branch: string };
+  settings: PromotionSettings;
+  workDir?: string;
+};
+
+/**
+ * The promotion settings of a parsed config (validated even without a repository, so a bad
+ * `gitops.promotion` fails start-up); undefined when `gitops.repository` is not configured.
+ */
+export function promotionSetup(
+  config: GitopsConfig,
+): PromotionSetup | undefined {
+  const { workDir, ...promotion } = config.promotion ?? {};
+  const settings = promotionSettings(promotion, {
+    environments: config.environments,
+    branch: config.repository?.branch,
+  });
+  if (!config.repository) return undefined;
+  return { repository: config.repository, settings, workDir };
 }
 
 /** Reads the `gitops` block of the app config. */

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
@@ -11,20 +12,32 @@ import {
 } from '@internal/backstage-plugin-gitops-common';
 import { ApplicationActions } from './actions/ApplicationActions';
 import { ArgoCdClient, type ArgoCdApi } from './argocd/ArgoCdClient';
-import { costWindows, readGitopsConfig } from './config';
+import { costWindows, promotionSetup, readGitopsConfig } from './config';
 import { AllocationCostClient } from './cost/allocation';
 import { costSourceName, type CostClient } from './cost/types';
 import { gitopsSourcesExtensionPoint } from './extensions';
 import { AnnotatedEntities } from './overview/AnnotatedEntities';
 import { EntityIndex } from './overview/EntityIndex';
 import { EntityOverviewService } from './overview/EntityOverviewService';
+import {
+  BranchPullRequestProvider,
+  CliGitRepository,
+  DatabasePromotionStore,
+  PromotionService,
+  type AppState,
+} from './promotion';
 import { createRouter } from './router';
 import { affectedEntities } from './snapshot/changes';
 import { LiveWatcher } from './snapshot/LiveWatcher';
 import { SnapshotStore } from './snapshot/SnapshotStore';
 import { gitopsClockServiceRef } from './util/clock';
+import { describeError } from './util/errors';
 import { KubeVeleroClient } from './velero/KubeVeleroClient';
 import type { VeleroClient } from './velero/types';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * The GitOps backend plugin: per-entity, per-environment view of Argo CD, cost and Velero.
@@ -56,6 +69,8 @@ export const gitopsPlugin = createBackendPlugin({
         cache: coreServices.cache,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         clock: gitopsClockServiceRef,
@@ -63,6 +78,7 @@ export const gitopsPlugin = createBackendPlugin({
       async init(deps) {
         const { logger, scheduler, cache, clock } = deps;
         const config = readGitopsConfig(deps.config);
+        const promotion = promotionSetup(config);
         const interval = config.refreshIntervalSeconds;
 
         const argo = new Map<string, ArgoCdApi>();
@@ -142,19 +158,122 @@ export const gitopsPlugin = createBackendPlugin({
           ttlMs: Math.max(interval * 10, 300) * 1000,
         });
 
-        // Live updates: tell the pages of the entities a snapshot change affects.
+        const signalEntity = async (entityRef: string) => {
+          const message: GitopsEntitySignal = {
+            type: 'overview-changed',
+            entityRef,
+          };
+          await deps.signals.publish({
+            recipients: { type: 'broadcast' },
+            channel: gitopsEntityChannel(entityRef),
+            message,
+          });
+        };
+
+        // Promotions: enabled when the gitops repository is configured.
+        let promotions: PromotionService | undefined;
+        /** The entity's applications per environment, from the snapshot. */
+        const appStatesOf = async (entity: Entity) => {
+          const { apps } = await overview.appsOf(entity);
+          const byEnv: Record<string, AppState[]> = {};
+          for (const app of apps) {
+            (byEnv[overview.environmentOf(app)] ??= []).push({
+              name: app.name,
+              sync: app.sync,
+              health: app.health,
+              images: app.images,
+            });
+          }
+          return byEnv;
+        };
+        if (promotion) {
+          const { settings } = promotion;
+          // Each replica its own clone, made on the first promotion.
+          const ownWorkDir = !promotion.workDir;
+          const workDir =
+            promotion.workDir ??
+            path.join(
+              os.tmpdir(),
+              `backstage-gitops-promotion-${randomUUID()}`,
+            );
+          const repo = new CliGitRepository({
+            url: promotion.repository.url,
+            branch: settings.branch,
+            workDir: path.join(workDir, 'promotion-git'),
+            committer: settings.committer,
+            clock,
+            logger,
+          });
+          deps.lifecycle.addShutdownHook(async () => {
+            repo.close();
+            if (ownWorkDir) {
+              await fs.rm(workDir, { recursive: true, force: true });
+            }
+          });
+          promotions = new PromotionService({
+            store: await DatabasePromotionStore.create({
+              database: deps.database,
+            }),
+            repo,
+            pullRequests: new BranchPullRequestProvider(repo),
+            settings,
+            clock,
+            logger,
+            appStates: async query =>
+              (await appStatesOf(query.entity))[query.env] ?? [],
+            onEvent: event => {
+              const p = event.promotion;
+              logger.info(
+                `gitops promotion ${p.id} ${event.type}: ${p.kind} of ${p.entityRef} ${p.version} ${p.fromEnv} -> ${p.toEnv} (${p.state})`,
+              );
+              // Open pages of the entity refresh their promotions.
+              signalEntity(p.entityRef).catch(error =>
+                logger.warn(
+                  `gitops: promotion signal failed: ${describeError(error)}`,
+                ),
+              );
+            },
+          });
+        }
+
+        /** Moves landed promotions of the changed entities to `synced` once their apps run them. */
+        const syncPromotions = async (entityRefs: string[]) => {
+          if (!promotions || entityRefs.length === 0) return;
+          const waiting = await promotions.awaitingSync(entityRefs);
+          if (waiting.length === 0) return;
+          const credentials = await deps.auth.getOwnServiceCredentials();
+          for (const entityRef of new Set(waiting.map(w => w.entityRef))) {
+            const entity = await deps.catalog.getEntityByRef(entityRef, {
+              credentials,
+            });
+            if (!entity) continue;
+            const byEnv = await appStatesOf(entity);
+            for (const w of waiting.filter(x => x.entityRef === entityRef)) {
+              await promotions.markSynced({
+                entityRef,
+                env: w.env,
+                apps: byEnv[w.env] ?? [],
+              });
+            }
+          }
+        };
+
+        // Live updates: tell the pages of the entities a snapshot change affects, and move
+        // their landed promotions on.
         store.onChange(async change => {
           const specs = change.kind === 'argocd' ? await annotated.list() : [];
-          for (const entityRef of affectedEntities(change, index, specs)) {
-            const message: GitopsEntitySignal = {
-              type: 'overview-changed',
-              entityRef,
-            };
-            await deps.signals.publish({
-              recipients: { type: 'broadcast' },
-              channel: gitopsEntityChannel(entityRef),
-              message,
-            });
+          const affected = affectedEntities(change, index, specs);
+          for (const entityRef of affected) {
+            await signalEntity(entityRef);
+          }
+          if (change.kind === 'argocd') {
+            await syncPromotions(affected).catch(error =>
+              logger.warn(
+                `gitops: marking promotions synced failed: ${describeError(
+                  error,
+                )}`,
+              ),
+            );
           }
         });
 
@@ -192,6 +311,9 @@ export const gitopsPlugin = createBackendPlugin({
             overview,
             actions,
             costWindows: costWindows(config),
+            userInfo: deps.userInfo,
+            environments: config.environments,
+            promotions,
           }),
         );
         // Liveness probes and the start script call it without a Backstage token.
@@ -200,7 +322,15 @@ export const gitopsPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
         logger.info(
-          `gitops: ${argo.size} Argo CD instance(s), ${cost.length} cost source(s), ${velero.length} Velero cluster(s); refresh every ${interval}s`,
+          `gitops: ${argo.size} Argo CD instance(s), ${
+            cost.length
+          } cost source(s), ${
+            velero.length
+          } Velero cluster(s); refresh every ${interval}s; promotions ${
+            promotion
+              ? `on ${promotion.repository.branch}`
+              : 'off (gitops.repository is not configured)'
+          }`,
         );
       },
     });

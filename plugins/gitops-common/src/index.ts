@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './environments';
 export * from './health';
 export * from './overview';
+export * from './promotions';

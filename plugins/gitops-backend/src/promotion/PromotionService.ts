@@ -6,7 +6,10 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { nextEnvironment } from '@internal/backstage-plugin-gitops-common';
+import {
+  nextEnvironment,
+  type PromotionPreview,
+} from '@internal/backstage-plugin-gitops-common';
 import { randomUUID } from 'node:crypto';
 import { unifiedDiff } from './diff';
 import { environmentRunsVersion, evaluateGates, failedGates } from './gates';
@@ -24,10 +27,7 @@ import type {
   Actor,
   AppState,
   AppStatesProvider,
-  FileChange,
-  GateResult,
   PromotionKind,
-  PromotionMode,
   PromotionRecord,
   PromotionState,
 } from './types';
@@ -38,28 +38,8 @@ import {
   resolveVersionTarget,
 } from './versionFiles';
 
-/** What a promotion would do, before it does it. */
-export type PromotionPreview = {
-  /** Id of the stored preview; pass it to `create` to promote exactly this. */
-  id: string;
-  entityRef: string;
-  from: string;
-  to: string;
-  version: string;
-  previousVersion?: string;
-  mode: PromotionMode;
-  /** The branch a pull request would use. */
-  branch?: string;
-  /** The tip the diff was computed on. */
-  baseSha: string;
-  files: FileChange[];
-  gates: GateResult[];
-  approvalRequired: boolean;
-  /** A promotion to the same environment waiting in a pull request (`create` would refuse). */
-  waiting?: Pick<PromotionRecord, 'id' | 'version' | 'state' | 'requester'>;
-  /** True when a gate failed or a promotion is waiting: `create` would refuse. */
-  blocked: boolean;
-};
+/** What a promotion would do, before it does it (the API type of gitops-common). */
+export type { PromotionPreview };
 
 /** A promotion as `create`, `approve` and `rollback` return it. */
 export type PromotionResult = PromotionRecord & {
@@ -1021,6 +1001,32 @@ export class PromotionService {
       }
     }
     return updated;
+  }
+
+  /**
+   * The environments (per entity) where a landed promotion waits for its apps to run its
+   * version: what `markSynced` should be called for when the snapshot of their apps changes.
+   * With `entityRefs`, only those entities.
+   */
+  async awaitingSync(
+    entityRefs?: Iterable<string>,
+  ): Promise<Array<{ entityRef: string; env: string }>> {
+    const wanted = entityRefs
+      ? new Set([...entityRefs].map(r => r.toLocaleLowerCase('en-US')))
+      : undefined;
+    const landed = await this.options.store.findByStates([
+      'committed',
+      'merged',
+    ]);
+    const seen = new Map<string, { entityRef: string; env: string }>();
+    for (const p of landed) {
+      if (wanted && !wanted.has(p.entityRef)) continue;
+      seen.set(`${p.entityRef}\u0000${p.toEnv}`, {
+        entityRef: p.entityRef,
+        env: p.toEnv,
+      });
+    }
+    return [...seen.values()];
   }
 
   /** Promotions and rollbacks of an entity, newest first (previews left out). */

@@ -1,36 +1,23 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
+  GateResult,
   HealthStatus,
+  PromotionKind,
+  PromotionMode,
+  PromotionRecord as ApiPromotionRecord,
+  PromotionState,
   SyncStatus,
 } from '@internal/backstage-plugin-gitops-common';
 
-/** Where a promotion is in its life. */
-export type PromotionState =
-  | 'previewed'
-  | 'awaiting-approval'
-  | 'committed'
-  | 'pr-open'
-  | 'merged'
-  | 'synced'
-  | 'failed'
-  | 'rolled-back';
-
-export const PROMOTION_STATES: readonly PromotionState[] = [
-  'previewed',
-  'awaiting-approval',
-  'committed',
-  'pr-open',
-  'merged',
-  'synced',
-  'failed',
-  'rolled-back',
-];
-
-/** A direct commit on the branch, or a branch + pull request. */
-export type PromotionMode = 'commit' | 'pull-request';
-
-/** A promotion moves a version forward; a rollback pins the version an earlier one replaced. */
-export type PromotionKind = 'promotion' | 'rollback';
+export {
+  PROMOTION_STATES,
+  type PromotionState,
+  type PromotionMode,
+  type PromotionKind,
+  type GateName,
+  type GateResult,
+  type FileChange,
+} from '@internal/backstage-plugin-gitops-common';
 
 /** A signed-in user: their entity ref and the refs they own through (user + groups). */
 export type Actor = {
@@ -55,23 +42,10 @@ export type AppStatesProvider = (query: {
   env: string;
 }) => Promise<AppState[] | undefined>;
 
-export type GateName = 'source-healthy' | 'smoke' | 'approval';
-
-export type GateResult = {
-  gate: GateName;
-  /** `pending`: waits for a person (approval); `skipped`: not configured for this environment. */
-  status: 'passed' | 'failed' | 'pending' | 'skipped';
-  message: string;
-};
-
-/** One file a promotion changes, with its unified diff. */
-export type FileChange = {
-  path: string;
-  /** Unified diff (`--- a/path`, `+++ b/path`, hunks). */
-  diff: string;
-};
-
-/** A promotion as stored and as the API returns it. */
+/**
+ * A promotion as stored. The API answers `PromotionRecord` of gitops-common (`from`/`to`
+ * instead of `fromEnv`/`toEnv`, no `baseSha`): see `toApiPromotion`.
+ */
 export type PromotionRecord = {
   id: string;
   kind: PromotionKind;
@@ -97,3 +71,33 @@ export type PromotionRecord = {
   createdAt: string;
   updatedAt: string;
 };
+
+/** The API form of a stored promotion (fields the API has, nothing else). */
+export function toApiPromotion(record: PromotionRecord): ApiPromotionRecord {
+  const optional = <K extends keyof PromotionRecord>(key: K) =>
+    record[key] === undefined || record[key] === null
+      ? {}
+      : { [key]: record[key] };
+  return {
+    id: record.id,
+    kind: record.kind,
+    entityRef: record.entityRef,
+    from: record.fromEnv,
+    to: record.toEnv,
+    version: record.version,
+    ...optional('previousVersion'),
+    requester: record.requester,
+    ...optional('approver'),
+    state: record.state,
+    mode: record.mode,
+    ...optional('commitSha'),
+    ...optional('prUrl'),
+    ...optional('branch'),
+    gateResults: record.gateResults,
+    files: record.files,
+    ...optional('rollbackOf'),
+    ...optional('error'),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
