@@ -42,6 +42,16 @@ test('a guest scaffolds a new service with GitOps and sees its three environment
   });
   await open.click();
 
+  // The catalog processes the new location in the background: until it has, the page says
+  // "Entity not found", as it would for a person, who would reload.
+  await expect(async () => {
+    if (await page.getByText('Entity not found').isVisible()) {
+      await page.reload();
+    }
+    await expect(page.getByText('Environments').first()).toBeVisible({
+      timeout: 3_000,
+    });
+  }).toPass({ timeout: 90_000 });
   await expect(page.getByRole('heading', { name })).toBeVisible();
   // The fleet creates the Applications from the pushed app-of-apps manifests; the page follows.
   // dev and staging sync by themselves; prod waits for a manual sync, as the policy says.
