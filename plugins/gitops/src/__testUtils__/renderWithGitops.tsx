@@ -46,6 +46,12 @@ export function mockGitopsApi(
       }),
     ),
     runApplicationAction: jest.fn(),
+    previewPromotion: jest.fn(),
+    createPromotion: jest.fn(),
+    listPromotions: jest.fn(async (_entity: CompoundEntityRef) => ({
+      items: [],
+    })),
+    approvePromotion: jest.fn(),
   };
 }
 

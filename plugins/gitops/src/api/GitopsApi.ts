@@ -5,6 +5,11 @@ import type {
   EntityHistory,
   EntityOverview,
   EntityResources,
+  PromotionListResponse,
+  PromotionPreview,
+  PromotionPreviewRequest,
+  PromotionRecord,
+  PromotionRequest,
 } from '@internal/backstage-plugin-gitops-common';
 
 /** An Argo CD action a person can trigger from the portal. @public */
@@ -26,6 +31,17 @@ export interface GitopsApi {
     application: { instance: string; name: string },
     action: ApplicationAction,
   ): Promise<ApplicationActionResponse>;
+  /** The exact git change and the gates of a promotion, without making it. */
+  previewPromotion(
+    entity: CompoundEntityRef,
+    request: PromotionPreviewRequest,
+  ): Promise<PromotionPreview>;
+  createPromotion(
+    entity: CompoundEntityRef,
+    request: PromotionRequest,
+  ): Promise<PromotionRecord>;
+  listPromotions(entity: CompoundEntityRef): Promise<PromotionListResponse>;
+  approvePromotion(id: string): Promise<PromotionRecord>;
 }
 
 /** @public */

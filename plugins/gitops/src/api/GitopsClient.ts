@@ -6,6 +6,11 @@ import type {
   EntityHistory,
   EntityOverview,
   EntityResources,
+  PromotionListResponse,
+  PromotionPreview,
+  PromotionPreviewRequest,
+  PromotionRecord,
+  PromotionRequest,
 } from '@internal/backstage-plugin-gitops-common';
 import type { ApplicationAction, GitopsApi } from './GitopsApi';
 
@@ -45,10 +50,36 @@ export class GitopsClient implements GitopsApi {
     const path = `${entityPath(entity)}/applications/${encodeURIComponent(
       application.instance,
     )}/${encodeURIComponent(application.name)}/${action.type}`;
+    return this.post(path, action.type === 'rollback' ? { id: action.id } : {});
+  }
+
+  previewPromotion(
+    entity: CompoundEntityRef,
+    request: PromotionPreviewRequest,
+  ): Promise<PromotionPreview> {
+    return this.post(`${entityPath(entity)}/promotions/preview`, request);
+  }
+
+  createPromotion(
+    entity: CompoundEntityRef,
+    request: PromotionRequest,
+  ): Promise<PromotionRecord> {
+    return this.post(`${entityPath(entity)}/promotions`, request);
+  }
+
+  listPromotions(entity: CompoundEntityRef): Promise<PromotionListResponse> {
+    return this.request(`${entityPath(entity)}/promotions`);
+  }
+
+  approvePromotion(id: string): Promise<PromotionRecord> {
+    return this.post(`/promotions/${encodeURIComponent(id)}/approve`, {});
+  }
+
+  private post<T>(path: string, body: object): Promise<T> {
     return this.request(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(action.type === 'rollback' ? { id: action.id } : {}),
+      body: JSON.stringify(body),
     });
   }
 

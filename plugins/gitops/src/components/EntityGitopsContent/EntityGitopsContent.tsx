@@ -6,6 +6,7 @@ import { EntityGitopsCostCard } from '../EntityGitopsCostCard';
 import { EntityGitopsBackupCard } from '../EntityGitopsBackupCard';
 import { DeploymentHistory } from '../DeploymentHistory';
 import { ResourceTree } from '../ResourceTree';
+import { PromotionsList } from '../PromotionsList';
 import { RequireGitopsAnnotations } from '../GitopsCardStates';
 
 /**
@@ -23,6 +24,9 @@ export const EntityGitopsContent = () => (
         </Grid>
         <Grid item xs={12}>
           <EntityGitopsSyncCard />
+        </Grid>
+        <Grid item xs={12}>
+          <PromotionsList />
         </Grid>
         <Grid item xs={12}>
           <DeploymentHistory />

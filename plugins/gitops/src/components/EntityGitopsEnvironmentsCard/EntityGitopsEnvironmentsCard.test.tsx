@@ -30,14 +30,14 @@ describe('EntityGitopsEnvironmentsCard', () => {
     expect(screen.getByTestId('backup-dev')).toHaveTextContent('RPO 10 h');
   });
 
-  it('marks versions that differ between neighbouring environments', async () => {
+  it('offers the promotion of a version the next environment does not run', async () => {
     await renderWithGitops(<EntityGitopsEnvironmentsCard />);
     expect(
-      await screen.findByLabelText('staging runs 1.3.2; dev runs 1.4.0'),
-    ).toBeInTheDocument();
+      await screen.findByRole('button', { name: 'Promote 1.4.0 to staging' }),
+    ).toBeEnabled();
     expect(
-      screen.getByLabelText('prod runs 1.3.0; staging runs 1.3.2'),
-    ).toBeInTheDocument();
+      screen.getByRole('button', { name: 'Promote 1.3.2 to prod' }),
+    ).toBeEnabled();
   });
 
   it('says when neighbours run the same version', async () => {

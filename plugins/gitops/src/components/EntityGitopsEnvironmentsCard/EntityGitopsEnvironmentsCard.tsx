@@ -1,4 +1,10 @@
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import IconButton from '@material-ui/core/IconButton';
+import { gitopsPromotionCreatePermission } from '@internal/backstage-plugin-gitops-common';
+import { PromoteDialog } from '../PromoteDialog';
 import { InfoCard, Link } from '@backstage/core-components';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -151,7 +157,10 @@ const ROWS: Row[] = [
   },
 ];
 
-/** The arrow between two environments, saying when the left one runs a version the right one doesn't. */
+/**
+ * Between two environments: a plain arrow when they run the same version; when the left one runs
+ * a version the right one doesn't, the entry point of its promotion (for those allowed to promote).
+ */
 const PromotionGap = ({
   from,
   to,
@@ -160,23 +169,54 @@ const PromotionGap = ({
   to: EnvironmentOverview;
 }) => {
   const classes = useStyles();
+  const { entity } = useEntity();
+  const [open, setOpen] = useState(false);
+  const { allowed, loading } = usePermission({
+    permission: gitopsPromotionCreatePermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
   const differs =
     from.version.version !== undefined &&
     from.version.version !== to.version.version;
-  const label = differs
-    ? `${to.name} runs ${to.version.version ?? 'another version'}; ${
-        from.name
-      } runs ${from.version.version}`
-    : `${from.name} and ${to.name} run the same version`;
+  if (!differs) {
+    const same = `${from.name} and ${to.name} run the same version`;
+    return (
+      <Tooltip title={same}>
+        <ArrowForwardIcon aria-label={same} fontSize="small" color="disabled" />
+      </Tooltip>
+    );
+  }
+  const label = `Promote ${from.version.version} to ${to.name}`;
+  const state = `${to.name} runs ${to.version.version ?? 'another version'}; ${
+    from.name
+  } runs ${from.version.version}`;
+  const reason =
+    !loading && !allowed
+      ? `You are not allowed to promote ${entity.metadata.name}`
+      : undefined;
   return (
-    <Tooltip title={label}>
-      <ArrowForwardIcon
-        aria-label={label}
-        className={differs ? classes.differs : undefined}
-        fontSize="small"
-        color={differs ? 'inherit' : 'disabled'}
-      />
-    </Tooltip>
+    <>
+      <Tooltip title={reason ? `${state}. ${reason}` : `${state}. ${label}`}>
+        <span>
+          <IconButton
+            size="small"
+            aria-label={reason ? `${state}. ${reason}` : label}
+            className={classes.differs}
+            disabled={loading || !allowed}
+            onClick={() => setOpen(true)}
+          >
+            <ArrowForwardIcon fontSize="small" />
+          </IconButton>
+        </span>
+      </Tooltip>
+      {open && (
+        <PromoteDialog
+          from={from.name}
+          to={to.name}
+          onClose={() => setOpen(false)}
+        />
+      )}
+    </>
   );
 };
 

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { EntityGitopsSyncCard } from './EntityGitopsSyncCard';
+import { EntityGitopsEnvironmentsCard } from '../EntityGitopsEnvironmentsCard';
 import { renderWithGitops } from '../../__testUtils__/renderWithGitops';
 
 // In its own file: permission answers are cached per module (SWR), so a denial must not
@@ -19,5 +20,16 @@ describe('EntityGitopsSyncCard without permission', () => {
         'Sync: You are not allowed to sync applications of payments-api',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('disables the promotion entry point, with the reason', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { allow: false });
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', {
+          name: 'staging runs 1.3.2; dev runs 1.4.0. You are not allowed to promote payments-api',
+        }),
+      ).toBeDisabled(),
+    );
   });
 });

@@ -1,0 +1,2 @@
+export { PromoteDialog } from './PromoteDialog';
+export { GateStatusLabel } from './GateStatusLabel';

@@ -1,0 +1,1 @@
+export { PromotionsList } from './PromotionsList';
