@@ -26,4 +26,7 @@ step "e2e (Playwright, Chromium)"
 yarn workspace app build >/dev/null
 CI=true yarn playwright test
 
+step "the start command (scripts/start.sh: up, then Ctrl-C leaves nothing)"
+scripts/check-start.sh
+
 step "all checks passed"
