@@ -118,6 +118,19 @@ export function promotionsReachingSync(
 export class PromotionService {
   constructor(private readonly options: PromotionServiceOptions) {}
 
+  /** The stored promotion `id` of `entityRef`: 404 when unknown, 400 when of another entity. */
+  private async promotionOf(
+    id: string,
+    entityRef: string,
+  ): Promise<PromotionRecord> {
+    const promotion = await this.options.store.get(id);
+    if (!promotion) throw new NotFoundError(`promotion ${id} not found`);
+    if (!sameRef(promotion.entityRef, entityRef)) {
+      throw new InputError(`entity: promotion ${id} is not of ${entityRef}`);
+    }
+    return promotion;
+  }
+
   private get settings() {
     return this.options.settings;
   }
@@ -688,13 +701,7 @@ export class PromotionService {
     const { store } = this.options;
     this.validateActor(input.approver, 'approver');
     const entityRef = this.entityRefOf(input.entity);
-    const promotion = await store.get(input.id);
-    if (!promotion) throw new NotFoundError(`promotion ${input.id} not found`);
-    if (!sameRef(promotion.entityRef, entityRef)) {
-      throw new InputError(
-        `entity: promotion ${input.id} is not of ${entityRef}`,
-      );
-    }
+    const promotion = await this.promotionOf(input.id, entityRef);
     if (!OPEN.includes(promotion.state)) {
       throw new ConflictError(
         `promotion ${input.id} is ${promotion.state}; only a promotion waiting in a pull request can be approved`,
@@ -849,13 +856,7 @@ export class PromotionService {
   }): Promise<PromotionRecord> {
     this.validateActor(input.actor, 'actor');
     const entityRef = this.entityRefOf(input.entity);
-    const promotion = await this.options.store.get(input.id);
-    if (!promotion) throw new NotFoundError(`promotion ${input.id} not found`);
-    if (!sameRef(promotion.entityRef, entityRef)) {
-      throw new InputError(
-        `entity: promotion ${input.id} is not of ${entityRef}`,
-      );
-    }
+    const promotion = await this.promotionOf(input.id, entityRef);
     if (!OPEN.includes(promotion.state)) {
       throw new ConflictError(
         `promotion ${input.id} is ${promotion.state}; only a promotion waiting in a pull request can be closed`,
@@ -906,13 +907,7 @@ export class PromotionService {
   }): Promise<PromotionResult> {
     this.validateActor(input.requester, 'requester');
     const entityRef = this.entityRefOf(input.entity);
-    const original = await this.options.store.get(input.id);
-    if (!original) throw new NotFoundError(`promotion ${input.id} not found`);
-    if (!sameRef(original.entityRef, entityRef)) {
-      throw new InputError(
-        `entity: promotion ${input.id} is not of ${entityRef}`,
-      );
-    }
+    const original = await this.promotionOf(input.id, entityRef);
     if (!LANDED.includes(original.state)) {
       throw new ConflictError(
         `promotion ${input.id} is ${original.state}; only a landed promotion (committed, merged or synced) can be rolled back`,
