@@ -15,10 +15,7 @@ import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
-import {
-  signalsServiceRef,
-  type SignalPayload,
-} from '@backstage/plugin-signals-node';
+import type { SignalPayload } from '@backstage/plugin-signals-node';
 import type {
   PromotionListResponse,
   PromotionPreview,
@@ -32,7 +29,8 @@ import { gitopsPlugin } from './plugin';
 import { manualSync } from './promotion/__testUtils__/promotionTestUtils';
 import { gitopsClockServiceRef } from './util/clock';
 import {
-  capturingLogger,
+  capturingRootLogger,
+  capturingSignals,
   startGitopsBackend,
   startTestFleet,
 } from './__testUtils__/fleetBackend';
@@ -135,20 +133,8 @@ async function startBackend(fleet: Fleet) {
           },
         }),
       }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({
-          publish: async (signal: SignalPayload<any>) => {
-            signals.push(signal);
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => capturingLogger(logs) as any,
-      }),
+      capturingSignals(signals),
+      capturingRootLogger(logs),
       createServiceFactory({
         service: gitopsClockServiceRef,
         deps: {},

@@ -69,6 +69,28 @@ export function capturingLogger(lines: string[]): LoggerService {
   return make();
 }
 
+/** A SignalsService that records what is published, instead of sending it. */
+export function capturingSignals(signals: SignalPayload<any>[]) {
+  return createServiceFactory({
+    service: signalsServiceRef,
+    deps: {},
+    factory: () => ({
+      publish: async (signal: SignalPayload<any>) => {
+        signals.push(signal);
+      },
+    }),
+  });
+}
+
+/** The root logger of a test backend, writing every line to `logs`. */
+export function capturingRootLogger(logs: string[]) {
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => capturingLogger(logs) as any,
+  });
+}
+
 export async function startTestFleet(
   options: Parameters<typeof startFleet>[0] extends infer O
     ? Partial<O>
@@ -160,21 +182,9 @@ export async function startGitopsBackend(options: {
       ...(options.auditor ? [options.auditor.factory] : []),
       catalogServiceMock.factory({ entities }),
       ownerPermissions(entities).factory,
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({
-          publish: async (signal: SignalPayload<any>) => {
-            signals.push(signal);
-          },
-        }),
-      }),
+      capturingSignals(signals),
       // Every log line of the backend (plugin, router, auditor) ends up in `logs`.
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => capturingLogger(logs) as any,
-      }),
+      capturingRootLogger(logs),
       ...(fleet && options.clock !== 'system'
         ? [
             createServiceFactory({

@@ -1,11 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
-  GateResult,
   HealthStatus,
-  PromotionKind,
-  PromotionMode,
   PromotionRecord as ApiPromotionRecord,
-  PromotionState,
   SyncStatus,
 } from '@internal/backstage-plugin-gitops-common';
 
@@ -46,30 +42,11 @@ export type AppStatesProvider = (query: {
  * A promotion as stored. The API answers `PromotionRecord` of gitops-common (`from`/`to`
  * instead of `fromEnv`/`toEnv`, no `baseSha`): see `toApiPromotion`.
  */
-export type PromotionRecord = {
-  id: string;
-  kind: PromotionKind;
-  entityRef: string;
+export type PromotionRecord = Omit<ApiPromotionRecord, 'from' | 'to'> & {
   fromEnv: string;
   toEnv: string;
-  version: string;
-  previousVersion?: string;
-  requester: string;
-  approver?: string;
-  state: PromotionState;
-  mode: PromotionMode;
-  commitSha?: string;
+  /** The tip of the branch the change was computed on. */
   baseSha?: string;
-  prUrl?: string;
-  branch?: string;
-  gateResults: GateResult[];
-  /** Files changed, for the history view. */
-  files: string[];
-  /** For a rollback: the promotion it undoes. */
-  rollbackOf?: string;
-  error?: string;
-  createdAt: string;
-  updatedAt: string;
 };
 
 /** The API form of a stored promotion (fields the API has, nothing else). */
