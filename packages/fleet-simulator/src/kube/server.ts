@@ -41,6 +41,19 @@ const RESOURCES = (Object.keys(KINDS) as Plural[]).map(plural => ({
  * The Kubernetes API subset a Velero dashboard needs: discovery, and list/get/watch (plus
  * create for Backups/Restores) of velero.io/v1 objects in namespace `velero`.
  */
+/** The API server's answer to a path or resource type it does not serve. */
+function notFound(res: express.Response) {
+  res
+    .status(404)
+    .json(
+      status(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      ),
+    );
+}
+
 export function kubeApp(d: {
   cluster: string;
   velero: VeleroCluster;
@@ -128,15 +141,7 @@ export function kubeApp(d: {
   ): Plural | undefined => {
     const p = req.params.plural as Plural;
     if (!(p in KINDS)) {
-      res
-        .status(404)
-        .json(
-          status(
-            404,
-            'NotFound',
-            'the server could not find the requested resource',
-          ),
-        );
+      notFound(res);
       return undefined;
     }
     return p;
@@ -275,15 +280,7 @@ export function kubeApp(d: {
 
   app.use((_req, res) => {
     d.service().count('unmatched');
-    res
-      .status(404)
-      .json(
-        status(
-          404,
-          'NotFound',
-          'the server could not find the requested resource',
-        ),
-      );
+    notFound(res);
   });
   return app;
 }

@@ -8,6 +8,18 @@ import { z } from 'zod';
 const str = z.string();
 const opt = <T extends z.ZodTypeAny>(s: T) => s.nullish();
 
+/** `status.health` of an app and `health` of its resources. */
+const health = z.object({ status: opt(str), message: opt(str) }).loose();
+
+/** What identifies a Kubernetes resource in Argo's answers (`resources[]`, tree `nodes[]`). */
+const resourceRef = {
+  group: opt(str),
+  version: opt(str),
+  kind: str,
+  namespace: opt(str),
+  name: str,
+};
+
 const initiatedBy = z
   .object({ username: opt(str), automated: opt(z.boolean()) })
   .loose();
@@ -58,9 +70,7 @@ export const argoApplicationSchema = z
       z
         .object({
           sync: opt(z.object({ status: opt(str), revision: opt(str) }).loose()),
-          health: opt(
-            z.object({ status: opt(str), message: opt(str) }).loose(),
-          ),
+          health: opt(health),
           summary: opt(z.object({ images: opt(z.array(str)) }).loose()),
           reconciledAt: opt(str),
           history: opt(
@@ -101,15 +111,9 @@ export const argoApplicationSchema = z
             z.array(
               z
                 .object({
-                  group: opt(str),
-                  version: opt(str),
-                  kind: str,
-                  namespace: opt(str),
-                  name: str,
+                  ...resourceRef,
                   status: opt(str),
-                  health: opt(
-                    z.object({ status: opt(str), message: opt(str) }).loose(),
-                  ),
+                  health: opt(health),
                 })
                 .loose(),
             ),
@@ -138,16 +142,10 @@ export const argoResourceTreeSchema = z
       z.array(
         z
           .object({
-            group: opt(str),
-            version: opt(str),
-            kind: str,
-            namespace: opt(str),
-            name: str,
+            ...resourceRef,
             uid: opt(str),
             parentRefs: opt(z.array(z.object({ uid: opt(str) }).loose())),
-            health: opt(
-              z.object({ status: opt(str), message: opt(str) }).loose(),
-            ),
+            health: opt(health),
           })
           .loose(),
       ),
