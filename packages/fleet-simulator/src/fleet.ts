@@ -13,6 +13,7 @@ import { SimService } from './util/service';
 import { costApp } from './cost/server';
 import { workloadsFromApps } from './cost/workloads';
 import { VeleroCluster } from './kube/velero';
+import { applyGitSchedules } from './kube/gitSchedules';
 import { kubeApp } from './kube/server';
 import { writeKubeconfig } from './kube/kubeconfig';
 import { FleetControl, createControl, controlApp } from './control';
@@ -162,7 +163,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       auth,
       repo,
       service: () => svc,
-      refresh: async () => void (await poller.poll()),
+      refresh: async () => void (await pollGit()),
     });
     await svc.listen();
     services.push(svc);
@@ -247,6 +248,21 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     kube.push({ cluster, url: ksvc.url, token, kubeconfigPath });
   }
 
+  // Velero Schedules committed to git (e.g. by the scaffolder) reach the cluster of their namespace.
+  const clusterOfNamespace = (namespace: string) =>
+    velero.find((_, ci) =>
+      appsOfCluster(ci).some(
+        a => a.obj.spec.destination?.namespace === namespace,
+      ),
+    );
+  const pollGit = async () => {
+    const changed = await poller.poll();
+    if (changed)
+      await applyGitSchedules(repo, await repo.head(), clusterOfNamespace);
+    return changed;
+  };
+  await applyGitSchedules(repo, await repo.head(), clusterOfNamespace);
+
   const git = {
     bareRepoPath: seeded.bareRepoPath,
     url: seeded.url,
@@ -260,7 +276,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     kube: kubeServices,
     velero,
     clock,
-    poll: () => poller.poll(),
+    poll: () => pollGit(),
   });
   const controlService = new SimService(
     'control',
@@ -274,7 +290,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const interval = opts.gitPollIntervalMs ?? 2000;
   if (clock.mode === 'real' && interval > 0) {
     pollTimer = setInterval(
-      () => void poller.poll().catch(() => undefined),
+      () => void pollGit().catch(() => undefined),
       interval,
     );
     pollTimer.unref();

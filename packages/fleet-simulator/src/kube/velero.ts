@@ -171,6 +171,36 @@ export class VeleroCluster {
     this.scheduleNext(name);
   }
 
+  /**
+   * Creates or updates a Schedule from its manifest, as `kubectl apply` would; a new one starts
+   * running on its cron from now, with no history. Returns false when nothing changed.
+   */
+  applySchedule(manifest: any): boolean {
+    const name = manifest.metadata.name as string;
+    const existing = this.store.schedules.get(name);
+    const spec = {
+      useOwnerReferencesInBackup: false,
+      paused: false,
+      ...manifest.spec,
+      template: { storageLocation: 'default', ...manifest.spec?.template },
+    };
+    if (existing && JSON.stringify(existing.spec) === JSON.stringify(spec))
+      return false;
+    this.put('schedules', {
+      metadata: {
+        name,
+        labels: manifest.metadata.labels ?? {},
+        creationTimestamp:
+          existing?.metadata.creationTimestamp ?? iso(this.clock.nowMs()),
+        generation: (existing?.metadata.generation ?? 0) + 1,
+      },
+      spec,
+      status: { ...existing?.status, phase: 'Enabled' },
+    });
+    if (!existing) this.scheduleNext(name);
+    return true;
+  }
+
   private backupObject(
     schedule: string | undefined,
     template: any,

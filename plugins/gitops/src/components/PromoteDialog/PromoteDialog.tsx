@@ -24,10 +24,18 @@ import { GateStatusLabel } from './GateStatusLabel';
 const Gates = ({ gates }: { gates: GateResult[] }) => (
   <Box component="ul" pl={2} my={1} aria-label="Gates">
     {gates.map(gate => (
-      <li key={gate.gate}>
-        <GateStatusLabel status={gate.status} /> <strong>{gate.gate}</strong>:{' '}
-        {gate.message}
-      </li>
+      // One line per gate: the status label alone would start its own line.
+      <Box
+        component="li"
+        key={gate.gate}
+        display="flex"
+        flexWrap="wrap"
+        alignItems="baseline"
+        gridGap={8}
+      >
+        <GateStatusLabel status={gate.status} /> <strong>{gate.gate}:</strong>{' '}
+        <span>{gate.message}</span>
+      </Box>
     ))}
   </Box>
 );
