@@ -6,6 +6,7 @@
 
 export { scaffolderModuleGitopsActions as default } from './module';
 export { createEnvironmentNextAction } from './actions/environmentNext';
+export { createEnvironmentPromoteAction } from './actions/environmentPromote';
 export { createManifestsCreateAction } from './actions/manifestsCreate';
 export { createManifestsValidateAction } from './actions/manifestsValidate';
 export { createArgocdRegisterAction } from './actions/argocdRegister';

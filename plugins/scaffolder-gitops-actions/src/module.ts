@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createEnvironmentNextAction } from './actions/environmentNext';
+import { createEnvironmentPromoteAction } from './actions/environmentPromote';
 import { createManifestsCreateAction } from './actions/manifestsCreate';
 import { createManifestsValidateAction } from './actions/manifestsValidate';
 import { createArgocdRegisterAction } from './actions/argocdRegister';
@@ -24,11 +25,14 @@ export const scaffolderModuleGitopsActions = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolderActions, config }) {
+      async init({ scaffolderActions, config, discovery, auth }) {
         const repository = readRepositoryDefaults(config);
         scaffolderActions.addActions(
           createEnvironmentNextAction(),
+          createEnvironmentPromoteAction({ discovery, auth }),
           createManifestsCreateAction(),
           createManifestsValidateAction(),
           createArgocdRegisterAction(),

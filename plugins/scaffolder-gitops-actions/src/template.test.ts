@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createManifestsCreateAction } from './actions/manifestsCreate';
 import { createManifestsValidateAction } from './actions/manifestsValidate';
 import { createArgocdRegisterAction } from './actions/argocdRegister';
 import { createEnvironmentNextAction } from './actions/environmentNext';
+import { createEnvironmentPromoteAction } from './actions/environmentPromote';
 import { createRepoCloneAction } from './actions/repoClone';
 import { createRepoPushAction } from './actions/repoPush';
 
@@ -55,5 +57,36 @@ describe('examples/templates/gitops-service', () => {
     expect(
       fs.existsSync(path.join(path.dirname(TEMPLATE), 'skeleton/README.md')),
     ).toBe(true);
+  });
+});
+
+describe('examples/templates/promote-service', () => {
+  it('promotes with inputs the action declares', () => {
+    const template = parse(
+      fs.readFileSync(
+        path.resolve(
+          __dirname,
+          '../../../examples/templates/promote-service/template.yaml',
+        ),
+        'utf8',
+      ),
+    );
+    expect(template.apiVersion).toBe('scaffolder.backstage.io/v1beta3');
+    const schema: any = createEnvironmentPromoteAction({
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+    }).schema!.input;
+    const steps: any[] = template.spec.steps;
+    expect(steps.map(s => s.action)).toEqual(['gitops:environment:promote']);
+    const [step] = steps;
+    expect(
+      Object.keys(step.input).filter(k => !(k in schema.properties)),
+    ).toEqual([]);
+    expect(Object.keys(step.input)).toEqual(
+      expect.arrayContaining(schema.required),
+    );
+    const parameters = template.spec.parameters[0];
+    expect(parameters.properties.entityRef['ui:field']).toBe('EntityPicker');
+    expect(parameters.properties.to.enum).toEqual(['dev', 'staging', 'prod']);
   });
 });
