@@ -98,7 +98,11 @@ export interface Config {
      * the next environment) are enabled only when it is set.
      */
     repository?: {
-      /** Remote URL (https://, ssh or file://). @visibility backend */
+      /**
+       * Remote URL (https://, ssh or file://). An https remote on a host of Backstage's
+       * `integrations` is pushed to with that integration's credentials.
+       * @visibility backend
+       */
       url: string;
       /** Branch Argo CD follows (default `main`). @visibility backend */
       branch?: string;
@@ -133,6 +137,29 @@ export interface Config {
        * @visibility backend
        */
       workDir?: string;
+      /**
+       * Where the pull requests of `pull-request` environments are opened. Credentials of the
+       * git remote and of GitHub come from Backstage's `integrations` config (e.g.
+       * `integrations.github[].token` or `apps`), never from here.
+       */
+      pullRequests?: {
+        /**
+         * `github`: a pull request on GitHub / GitHub Enterprise through its API; `branch`:
+         * the pushed branch is the pull request and Backstage merges it. Default: `github`
+         * when the repository is on a host of `integrations.github` that has a token or an
+         * app, else `branch`.
+         * @visibility backend
+         */
+        provider?: 'github' | 'branch';
+        /**
+         * The GitHub repository (`https://<host>/<owner>/<repo>`) when `gitops.repository.url`
+         * does not name it, e.g. a mirror or a local remote.
+         * @visibility backend
+         */
+        repositoryUrl?: string;
+        /** How GitHub merges on approval (default `merge`). @visibility backend */
+        mergeMethod?: 'merge' | 'squash' | 'rebase';
+      };
       /** Committer of promotion commits; the author is the requesting user. */
       committer?: {
         /** @visibility backend */

@@ -6,6 +6,7 @@ import {
   promotionSettings,
   type PromotionSettings,
 } from './promotion/policy';
+import type { PullRequestsConfig } from './promotion/pullRequestProviderFor';
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
 const httpUrl = nonEmpty.refine(v => /^https?:\/\/[^\s]+$/i.test(v), {
@@ -146,6 +147,14 @@ export const gitopsConfigSchema = z.object({
     .extend({
       /** Directory of this replica's clone (default: a new directory under the OS temp dir). */
       workDir: nonEmpty.optional(),
+      /** Where pull requests are opened (see `pullRequestProviderFor`). */
+      pullRequests: z
+        .object({
+          provider: z.enum(['github', 'branch']).optional(),
+          repositoryUrl: httpUrl.optional(),
+          mergeMethod: z.enum(['merge', 'squash', 'rebase']).optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -187,6 +196,7 @@ export type PromotionSetup = {
   repository: { url: string; branch: string };
   settings: PromotionSettings;
   workDir?: string;
+  pullRequests?: PullRequestsConfig;
 };
 
 /**
@@ -196,13 +206,13 @@ export type PromotionSetup = {
 export function promotionSetup(
   config: GitopsConfig,
 ): PromotionSetup | undefined {
-  const { workDir, ...promotion } = config.promotion ?? {};
+  const { workDir, pullRequests, ...promotion } = config.promotion ?? {};
   const settings = promotionSettings(promotion, {
     environments: config.environments,
     branch: config.repository?.branch,
   });
   if (!config.repository) return undefined;
-  return { repository: config.repository, settings, workDir };
+  return { repository: config.repository, settings, workDir, pullRequests };
 }
 
 /** Reads the `gitops` block of the app config. */

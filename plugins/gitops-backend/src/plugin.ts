@@ -3,6 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
@@ -20,10 +24,11 @@ import { AnnotatedEntities } from './overview/AnnotatedEntities';
 import { EntityIndex } from './overview/EntityIndex';
 import { EntityOverviewService } from './overview/EntityOverviewService';
 import {
-  BranchPullRequestProvider,
   CliGitRepository,
   DatabasePromotionStore,
+  gitAuthFromIntegrations,
   PromotionService,
+  pullRequestProviderFor,
   type AppState,
 } from './promotion';
 import { createRouter } from './router';
@@ -172,6 +177,7 @@ export const gitopsPlugin = createBackendPlugin({
 
         // Promotions: enabled when the gitops repository is configured.
         let promotions: PromotionService | undefined;
+        let pullRequestsDescription = '';
         /** The entity's applications per environment, from the snapshot. */
         const appStatesOf = async (entity: Entity) => {
           const { apps } = await overview.appsOf(entity);
@@ -196,14 +202,32 @@ export const gitopsPlugin = createBackendPlugin({
               os.tmpdir(),
               `backstage-gitops-promotion-${randomUUID()}`,
             );
+          // Credentials of the git remote and the code host come from `integrations`.
+          const integrations = ScmIntegrations.fromConfig(deps.config);
+          const githubCredentials =
+            DefaultGithubCredentialsProvider.fromIntegrations(integrations);
           const repo = new CliGitRepository({
             url: promotion.repository.url,
             branch: settings.branch,
             workDir: path.join(workDir, 'promotion-git'),
             committer: settings.committer,
+            auth: gitAuthFromIntegrations({
+              url: promotion.repository.url,
+              integrations,
+              githubCredentials,
+            }),
             clock,
             logger,
           });
+          const pullRequests = pullRequestProviderFor({
+            config: promotion.pullRequests,
+            repositoryUrl: promotion.repository.url,
+            repo,
+            integrations,
+            githubCredentials,
+            logger,
+          });
+          pullRequestsDescription = `, pull requests as ${pullRequests.description}`;
           deps.lifecycle.addShutdownHook(async () => {
             repo.close();
             if (ownWorkDir) {
@@ -215,7 +239,7 @@ export const gitopsPlugin = createBackendPlugin({
               database: deps.database,
             }),
             repo,
-            pullRequests: new BranchPullRequestProvider(repo),
+            pullRequests: pullRequests.provider,
             settings,
             clock,
             logger,
@@ -328,7 +352,7 @@ export const gitopsPlugin = createBackendPlugin({
             velero.length
           } Velero cluster(s); refresh every ${interval}s; promotions ${
             promotion
-              ? `on ${promotion.repository.branch}`
+              ? `on ${promotion.repository.branch}${pullRequestsDescription}`
               : 'off (gitops.repository is not configured)'
           }`,
         );

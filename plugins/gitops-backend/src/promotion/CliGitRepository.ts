@@ -14,8 +14,8 @@ import type {
 } from './GitRepository';
 
 /**
- * Credentials for the remote, to be filled from Backstage integrations (ScmIntegrations +
- * a credentials provider). Their values never reach a log line or an error message.
+ * Credentials for the remote (`gitAuthFromIntegrations` fills them from Backstage's
+ * `integrations` config). Their values never reach a log line or an error message.
  */
 export type GitAuth = {
   /** Extra HTTP headers (e.g. `Authorization: Basic ...`), passed to git through env config. */
@@ -66,7 +66,10 @@ export class CliGitRepository implements GitRepository {
   private readonly gitDir: string;
   private initialised?: Promise<void>;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Rewritten remote URLs (shown as `displayName`). */
   private readonly secrets = new Set<string>();
+  /** Header values and the credentials in them (shown as `***`). */
+  private readonly credentials = new Set<string>();
   private readonly blobCache = new Map<string, string | null>();
   private readonly batch: CatFileBatch;
 
@@ -91,12 +94,30 @@ export class CliGitRepository implements GitRepository {
     const env: Record<string, string> = {};
     const entries = Object.entries(headers);
     entries.forEach(([name, value], i) => {
-      this.secrets.add(value);
+      this.rememberHeader(value);
       env[`GIT_CONFIG_KEY_${i}`] = 'http.extraHeader';
       env[`GIT_CONFIG_VALUE_${i}`] = `${name}: ${value}`;
     });
     if (entries.length) env.GIT_CONFIG_COUNT = String(entries.length);
     return env;
+  }
+
+  /**
+   * Redacts a header value and the credential inside it (the token of `Basic
+   * base64(user:token)` or `Bearer token`), should a server echo either back.
+   */
+  private rememberHeader(value: string) {
+    // App tokens rotate hourly; old ones cannot show up any more.
+    if (this.credentials.size > 200) this.credentials.clear();
+    this.credentials.add(value);
+    const [scheme, credential] = value.split(/\s+/, 2);
+    if (!credential) return;
+    this.credentials.add(credential);
+    if (/^basic$/i.test(scheme)) {
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      this.credentials.add(decoded);
+      this.credentials.add(decoded.slice(decoded.indexOf(':') + 1));
+    }
   }
 
   private async remoteUrl(): Promise<string> {
@@ -112,7 +133,7 @@ export class CliGitRepository implements GitRepository {
     for (const secret of this.secrets) {
       if (secret) out = out.split(secret).join(this.displayName);
     }
-    return sanitize(out);
+    return sanitize(out, this.credentials);
   }
 
   private run(

@@ -31,11 +31,13 @@ import type {
   PromotionRecord,
   PromotionState,
 } from './types';
+import { pullRequestText } from './pullRequestText';
 import {
   assertVersion,
   planVersionChange,
   readEnvironmentVersion,
   resolveVersionTarget,
+  type VersionChange,
 } from './versionFiles';
 
 /** What a promotion would do, before it does it (the API type of gitops-common). */
@@ -308,7 +310,7 @@ export class PromotionService {
     expectedPrevious: string | undefined;
     deployedBy: string;
     message: string;
-    onPlan?: (files: string[]) => void;
+    onPlan?: (files: VersionChange['files']) => void;
   }): ChangeFn {
     const { entity, to, version, expectedPrevious } = options;
     const service = entity.metadata.name;
@@ -326,7 +328,7 @@ export class PromotionService {
       if (change.previousVersion === version || change.files.length === 0) {
         throw new ConflictError(`${service} already runs ${version} in ${to}`);
       }
-      options.onPlan?.(change.files.map(f => f.path));
+      options.onPlan?.(change.files);
       return {
         files: Object.fromEntries(change.files.map(f => [f.path, f.after])),
         message: options.message,
@@ -585,6 +587,7 @@ export class PromotionService {
       id: record.id,
     });
     let files: string[] = [];
+    let planned: VersionChange['files'] = [];
     const change = this.changeFn({
       entity: options.entity,
       to: record.toEnv,
@@ -592,8 +595,9 @@ export class PromotionService {
       expectedPrevious: record.previousVersion,
       deployedBy: record.requester,
       message,
-      onPlan: paths => {
-        files = paths;
+      onPlan: changed => {
+        planned = changed;
+        files = changed.map(f => f.path);
       },
     });
     try {
@@ -633,9 +637,16 @@ export class PromotionService {
             record.toEnv,
             record.version,
           );
+          // A branch of that name no open promotion uses (e.g. of a same-named entity in
+          // another namespace) is left from a failed attempt: rebuild it, and the provider
+          // finds the pull request still open on it.
+          const taken = (await store.findByStates(OPEN)).some(
+            p => p.branch === branch,
+          );
           const commit = await this.options.repo.commit({
             branch,
             createFrom: this.settings.branch,
+            replaceBranch: !taken,
             author,
             change,
           });
@@ -643,8 +654,18 @@ export class PromotionService {
           const pr = await this.options.pullRequests.open({
             branch,
             base: this.settings.branch,
-            title: message.split('\n')[0],
-            body: message,
+            ...pullRequestText({
+              kind: record.kind,
+              service,
+              from: record.fromEnv,
+              to: record.toEnv,
+              version: record.version,
+              previousVersion: record.previousVersion,
+              requester: record.requester,
+              approval: options.policy.approval,
+              id: record.id,
+              files: planned,
+            }),
           });
           const opened = await save({
             ...record,

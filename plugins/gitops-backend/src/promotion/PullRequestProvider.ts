@@ -3,14 +3,18 @@ import type { GitAuthor, GitRepository } from './GitRepository';
 export type PullRequest = {
   /** Where people look at it (a GitHub URL, or `<repo>#branch=<branch>` for plain branches). */
   url: string;
+  /** The code host's number of the pull request (GitHub). */
+  number?: number;
   branch: string;
   base: string;
   state: 'open' | 'merged' | 'closed';
 };
 
 /**
- * Opens and merges pull requests for promotion branches. The branch is pushed before `open`
- * (through the GitRepository); a GitHub provider (octokit) will create a real PR there.
+ * Opens, merges and closes pull requests for promotion branches. The service pushes the
+ * branch (through the GitRepository) before `open`, so a provider only deals with the code
+ * host: `BranchPullRequestProvider` (the branch is the PR) or `GithubPullRequestProvider`.
+ * `open` must be idempotent: a retry may find the PR of the branch already open.
  */
 export interface PullRequestProvider {
   open(options: {
