@@ -19,6 +19,13 @@ yarn backstage-cli repo lint
 step "formatting"
 yarn prettier --check .
 
+step "PostgreSQL on loopback (the promotion tests run on it as well as on SQLite)"
+source scripts/lib/databases.sh
+ensure_postgres
+trap stop_databases EXIT
+export BACKSTAGE_TEST_DATABASE_POSTGRES16_CONNECTION_STRING="$GITOPS_PG_URL"
+export GITOPS_REQUIRE_POSTGRES=1
+
 step "unit tests"
 CI=true yarn backstage-cli repo test
 

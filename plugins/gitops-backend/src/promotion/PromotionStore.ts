@@ -168,11 +168,26 @@ export class DatabasePromotionStore implements PromotionStore {
     options: { skipMigrations?: boolean } = {},
   ): Promise<DatabasePromotionStore> {
     if (!options.skipMigrations) {
-      await knex.migrate.latest({
-        directory: promotionMigrationsDirectory(),
-        tableName: 'gitops_promotion_migrations',
-        loadExtensions: ['.js'],
-      });
+      const tableName = 'gitops_promotion_migrations';
+      const migrate = () =>
+        knex.migrate.latest({
+          directory: promotionMigrationsDirectory(),
+          tableName,
+          loadExtensions: ['.js'],
+        });
+      if (knex.client.dialect === 'postgresql') {
+        // Replicas starting at once on an empty database race in knex's unguarded creation of
+        // its migration tables ("relation already exists", or two lock rows that refuse every
+        // later start): one replica migrates at a time, under a transaction-scoped advisory lock.
+        await knex.transaction(async trx => {
+          await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+            tableName,
+          ]);
+          await migrate();
+        });
+      } else {
+        await migrate();
+      }
     }
     return new DatabasePromotionStore(knex);
   }
