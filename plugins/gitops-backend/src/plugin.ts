@@ -301,10 +301,16 @@ export const gitopsPlugin = createBackendPlugin({
           }
         });
 
-        for (const source of store.listSources()) {
+        // Sources start spread over the interval, so their refreshes (parsing thousands of
+        // applications) don't all land on the event loop at the same moment.
+        const sources = store.listSources();
+        for (const [i, source] of sources.entries()) {
           await scheduler.scheduleTask({
             id: `gitops-refresh-${source.kind}-${source.name}`,
             frequency: { seconds: interval },
+            initialDelay: {
+              milliseconds: Math.round((i * interval * 1000) / sources.length),
+            },
             timeout: { seconds: Math.max(interval * 2, 60) },
             scope: 'global',
             fn: async signal => {

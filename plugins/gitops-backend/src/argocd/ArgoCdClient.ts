@@ -19,6 +19,8 @@ import {
 import type { AppRecord, ArgoInstanceData } from './types';
 
 export type ArgoCallOptions = { signal?: AbortSignal };
+
+const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
 export type ArgoAppRef = { name: string; appNamespace?: string };
 
 export type ArgoWatchEvent = {
@@ -197,6 +199,9 @@ export class ArgoCdClient implements ArgoCdApi {
       this.session = undefined;
       response = await call(await this.relogin(options.signal));
     }
+    // Parsing, validating and mapping a list of thousands of applications are each tens of
+    // milliseconds: page views waiting on the event loop get their turn in between.
+    await yieldToEventLoop();
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -229,6 +234,7 @@ export class ArgoCdClient implements ArgoCdApi {
       argoApplicationListSchema,
       options,
     );
+    await yieldToEventLoop();
     return {
       applications: (list.items ?? []).map(app => toAppRecord(this.name, app)),
     };

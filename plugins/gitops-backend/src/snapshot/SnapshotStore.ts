@@ -158,6 +158,8 @@ export class SnapshotStore {
         `gitops snapshot cache write failed: ${describeError(error)}`,
       );
     }
+    // Writing a big source to the cache is a long synchronous step; let page views in first.
+    await new Promise<void>(r => setImmediate(r));
     for (const listener of this.listeners) {
       try {
         await listener({

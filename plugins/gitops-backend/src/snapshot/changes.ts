@@ -3,13 +3,24 @@ import type { EntityIndex } from '../overview/EntityIndex';
 import { appBelongsTo, type WorkloadSpec } from '../overview/workloads';
 import type { SnapshotChange } from './SnapshotStore';
 
-/** What makes an application look different on the page (not its reconcile time). */
-const signature = (app: AppRecord) =>
-  JSON.stringify({
-    ...app,
-    reconciledAt: undefined,
-    resourceVersion: undefined,
-  });
+const signatures = new WeakMap<AppRecord, string>();
+
+/**
+ * What makes an application look different on the page (not its reconcile time); kept per
+ * record, so each snapshot's records are serialised once, not on every comparison.
+ */
+const signature = (app: AppRecord) => {
+  let s = signatures.get(app);
+  if (s === undefined) {
+    s = JSON.stringify({
+      ...app,
+      reconciledAt: undefined,
+      resourceVersion: undefined,
+    });
+    signatures.set(app, s);
+  }
+  return s;
+};
 
 /** Applications that differ between two instance snapshots (added, changed or removed). */
 export function changedApps(
