@@ -133,6 +133,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   );
   const poller = new GitPoller(repo, instances, seeded.deployments);
   await poller.poll(true);
+  // Becomes "poll, then apply committed Velero Schedules" once the clusters exist (below).
+  let pollGit = () => poller.poll();
   const head = await repo.head();
   const fillers = Math.min(10_000, opts.appsPerInstance ?? 6);
   instances.forEach((inst, i) =>
@@ -255,7 +257,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
         a => a.obj.spec.destination?.namespace === namespace,
       ),
     );
-  const pollGit = async () => {
+  pollGit = async () => {
     const changed = await poller.poll();
     if (changed)
       await applyGitSchedules(repo, await repo.head(), clusterOfNamespace);

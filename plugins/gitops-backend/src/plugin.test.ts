@@ -64,11 +64,12 @@ describe('gitopsPlugin against the simulated fleet', () => {
   let cleanup: () => Promise<void>;
   let backend: GitopsTestBackend;
 
+  // Filler services: argocd-main hosts dev + staging (6 apps: svc-0-00000..2), argocd-prod prod.
   const extra = [
     'svc-0-00000',
     'svc-0-00001',
     'svc-0-00002',
-    'svc-0-00003',
+    'svc-1-00003',
     'svc-1-00000',
     'svc-1-00001',
     'svc-1-00002',

@@ -3,8 +3,11 @@ import { SeedDeployment } from '../seed/seedRepo';
 import { ArgoInstance } from './instance';
 
 /**
- * Synthetic in-memory apps for scale: `svc-<instance>-<n>-<env>`, Synced and Healthy, with
- * a full history, spread over the environments the instance hosts.
+ * Synthetic in-memory apps for scale: `svc-<instance>-<s>-<env>`, Synced and Healthy, with
+ * a full history. Consecutive apps of an instance share a service, one per environment the
+ * instance hosts (service index s = floor(n / environments)): on an instance hosting dev,
+ * staging and prod, `svc-2-00000-dev`, `svc-2-00000-staging`, `svc-2-00000-prod`, then
+ * `svc-2-00001-dev`, ... Every app carries `app.kubernetes.io/name=<service>` and `app=<service>`.
  */
 export function addFillerApps(
   inst: ArgoInstance,
@@ -19,7 +22,8 @@ export function addFillerApps(
   const depth = inst.behaviour.historyDepth;
   for (let n = 0; n < count; n++) {
     const env = envs[n % envs.length];
-    const service = `svc-${index}-${String(n).padStart(5, '0')}`;
+    const s = Math.floor(n / envs.length);
+    const service = `svc-${index}-${String(s).padStart(5, '0')}`;
     const name = `${service}-${env}`;
     const policy = ENV_POLICY[env];
     const tag = `1.${n % 10}.${n % 7}`;
@@ -39,12 +43,12 @@ export function addFillerApps(
           'app.kubernetes.io/name': service,
           app: service,
           environment: env,
-          team: `team-${n % 7}`,
+          team: `team-${s % 7}`,
           synthetic: 'true',
         },
       },
       spec: {
-        project: `team-${n % 7}`,
+        project: `team-${s % 7}`,
         source: {
           repoURL,
           path: `apps/${service}/overlays/${env}`,

@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+
+/** The repository root (the bench workspace's parent). */
+export const ROOT = path.resolve(resolvePackagePath('@internal/bench'), '..');
+export const NODE_TRANSFORM = require.resolve(
+  '@backstage/cli/config/nodeTransform.cjs',
+  { paths: [ROOT] },
+);
+
+const children = new Set<ChildProcess>();
+
+export interface Started {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  logFile: string;
+}
+
+/**
+ * Starts `node --require <Backstage's TS transform> <script> ...args` with its output in a log
+ * file. Every process started here is stopped by {@link stopAll} (and on exit of this process).
+ */
+export function startNode(options: {
+  name: string;
+  script: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  logFile: string;
+  /** Extra modules to --require after the transform (TypeScript is fine). */
+  preload?: string[];
+}): Started {
+  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const out = fs.openSync(options.logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      NODE_TRANSFORM,
+      ...(options.preload ?? []).flatMap(p => ['--require', p]),
+      options.script,
+      ...(options.args ?? []),
+    ],
+    {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', out, out],
+    },
+  );
+  fs.closeSync(out);
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  if (!child.pid) throw new Error(`could not start ${options.name}`);
+  return {
+    name: options.name,
+    child,
+    pid: child.pid,
+    logFile: options.logFile,
+  };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+export async function stop(started: Started | undefined, graceMs = 10_000) {
+  if (!started) return;
+  const { child } = started;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function stopAll() {
+  await Promise.all([...children].map(c => stop({ child: c } as Started)));
+}
+
+// Never leave a process behind, whatever ends this one.
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+/** Resident set size of a process (VmRSS of /proc/<pid>/status), in MB. */
+export function rssMb(pid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs` (or when `started` exits). */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; intervalMs?: number; started?: Started },
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    const child = options.started?.child;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      const tail = await tailOf(options.started!.logFile);
+      throw new Error(
+        `${options.started!.name} exited (${
+          child.exitCode ?? child.signalCode
+        }) while waiting for ${what}; log ${
+          options.started!.logFile
+        }:\n${tail}`,
+      );
+    }
+    if (options.started && (await startupFailed(options.started.logFile))) {
+      throw new Error(
+        `${options.started.name} failed to start; log ${
+          options.started.logFile
+        }:\n${await tailOf(options.started.logFile, 10)}`,
+      );
+    }
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}${
+          lastError ? `: ${String(lastError)}` : ''
+        }`,
+      );
+    }
+    await sleep(options.intervalMs ?? 250);
+  }
+}
+
+/** Backstage keeps the process alive after a plugin fails to start; its log says so. */
+async function startupFailed(file: string): Promise<boolean> {
+  const text = await fsp.readFile(file, 'utf8').catch(() => '');
+  return text.includes('Backend startup failed');
+}
+
+export async function tailOf(file: string, lines = 30): Promise<string> {
+  try {
+    return (await fsp.readFile(file, 'utf8'))
+      .split('\n')
+      .slice(-lines)
+      .join('\n');
+  } catch {
+    return '';
+  }
+}
