@@ -134,7 +134,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const poller = new GitPoller(repo, instances, seeded.deployments);
   await poller.poll(true);
   // Becomes "poll, then apply committed Velero Schedules" once the clusters exist (below).
-  let pollGit = () => poller.poll();
+  const gitSync = { poll: () => poller.poll() };
   const head = await repo.head();
   const fillers = Math.min(10_000, opts.appsPerInstance ?? 6);
   instances.forEach((inst, i) =>
@@ -165,7 +165,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       auth,
       repo,
       service: () => svc,
-      refresh: async () => void (await pollGit()),
+      refresh: async () => void (await gitSync.poll()),
     });
     await svc.listen();
     services.push(svc);
@@ -257,7 +257,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
         a => a.obj.spec.destination?.namespace === namespace,
       ),
     );
-  pollGit = async () => {
+  gitSync.poll = async () => {
     const changed = await poller.poll();
     if (changed)
       await applyGitSchedules(repo, await repo.head(), clusterOfNamespace);
@@ -278,7 +278,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     kube: kubeServices,
     velero,
     clock,
-    poll: () => pollGit(),
+    poll: () => gitSync.poll(),
   });
   const controlService = new SimService(
     'control',
@@ -292,7 +292,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const interval = opts.gitPollIntervalMs ?? 2000;
   if (clock.mode === 'real' && interval > 0) {
     pollTimer = setInterval(
-      () => void pollGit().catch(() => undefined),
+      () => void gitSync.poll().catch(() => undefined),
       interval,
     );
     pollTimer.unref();
