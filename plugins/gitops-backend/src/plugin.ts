@@ -308,9 +308,13 @@ export const gitopsPlugin = createBackendPlugin({
           await scheduler.scheduleTask({
             id: `gitops-refresh-${source.kind}-${source.name}`,
             frequency: { seconds: interval },
-            initialDelay: {
-              milliseconds: Math.round((i * interval * 1000) / sources.length),
-            },
+            ...(i > 0 && {
+              initialDelay: {
+                milliseconds: Math.round(
+                  (i * interval * 1000) / sources.length,
+                ),
+              },
+            }),
             timeout: { seconds: Math.max(interval * 2, 60) },
             scope: 'global',
             fn: async signal => {

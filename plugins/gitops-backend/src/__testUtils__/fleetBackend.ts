@@ -166,6 +166,7 @@ export async function startGitopsBackend(options: {
   const scheduler = mockServices.scheduler() as SchedulerService & {
     factory(options?: {
       skipTaskRunOnStartup?: boolean;
+      includeInitialDelayedTasksOnStartup?: boolean;
     }): ServiceFactory<SchedulerService, 'plugin', 'singleton'>;
   };
   const signals: SignalPayload[] = [];
@@ -178,7 +179,11 @@ export async function startGitopsBackend(options: {
       mockServices.rootConfig.factory({
         data: gitops ? { gitops } : {},
       }),
-      scheduler.factory({ skipTaskRunOnStartup: options.skipStartupRefresh }),
+      scheduler.factory({
+        skipTaskRunOnStartup: options.skipStartupRefresh,
+        // Refreshes are spread over the interval with initial delays; the test backend starts warm.
+        includeInitialDelayedTasksOnStartup: true,
+      }),
       ...(options.auditor ? [options.auditor.factory] : []),
       catalogServiceMock.factory({ entities }),
       ownerPermissions(entities).factory,
