@@ -11,10 +11,10 @@ test('a guest scaffolds a new service with GitOps and sees its three environment
   await page.getByRole('button', { name: 'Enter' }).click();
   await page.goto('/create');
 
-  const card = page
-    .locator('article, [class*="MuiCard"]')
-    .filter({ hasText: 'New service with GitOps' })
-    .first();
+  // The card itself (not the page area holding every template card).
+  const card = page.locator('[class*="MuiCard-root"]').filter({
+    has: page.getByText('New service with GitOps', { exact: true }),
+  });
   await card.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
