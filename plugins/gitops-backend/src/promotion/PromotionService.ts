@@ -27,11 +27,10 @@ import type {
   Actor,
   AppState,
   AppStatesProvider,
-  PromotionKind,
   PromotionRecord,
   PromotionState,
 } from './types';
-import { pullRequestText } from './pullRequestText';
+import { type PromotionSubject, pullRequestText } from './pullRequestText';
 import {
   assertVersion,
   planVersionChange,
@@ -336,16 +335,33 @@ export class PromotionService {
     };
   }
 
-  private message(options: {
-    kind: PromotionKind;
-    service: string;
-    from: string;
-    to: string;
-    version: string;
-    previousVersion?: string;
-    requester: string;
-    id: string;
-  }) {
+  /** What a promotion's commit message and pull request text are written from. */
+  private subjectOf(
+    promotion: Pick<
+      PromotionRecord,
+      | 'kind'
+      | 'fromEnv'
+      | 'toEnv'
+      | 'version'
+      | 'previousVersion'
+      | 'requester'
+      | 'id'
+    >,
+    service: string,
+  ): PromotionSubject {
+    return {
+      kind: promotion.kind,
+      service,
+      from: promotion.fromEnv,
+      to: promotion.toEnv,
+      version: promotion.version,
+      previousVersion: promotion.previousVersion,
+      requester: promotion.requester,
+      id: promotion.id,
+    };
+  }
+
+  private message(options: PromotionSubject) {
     const title =
       options.kind === 'rollback'
         ? `Roll back ${options.service} in ${options.to} to ${options.version}`
@@ -576,16 +592,8 @@ export class PromotionService {
     }
     const service = options.entity.metadata.name;
     const author = await this.author(record.requester);
-    const message = this.message({
-      kind: record.kind,
-      service,
-      from: record.fromEnv,
-      to: record.toEnv,
-      version: record.version,
-      previousVersion: record.previousVersion,
-      requester: record.requester,
-      id: record.id,
-    });
+    const subject = this.subjectOf(record, service);
+    const message = this.message(subject);
     let files: string[] = [];
     let planned: VersionChange['files'] = [];
     const change = this.changeFn({
@@ -655,15 +663,8 @@ export class PromotionService {
             branch,
             base: this.settings.branch,
             ...pullRequestText({
-              kind: record.kind,
-              service,
-              from: record.fromEnv,
-              to: record.toEnv,
-              version: record.version,
-              previousVersion: record.previousVersion,
-              requester: record.requester,
+              ...subject,
               approval: options.policy.approval,
-              id: record.id,
               files: planned,
             }),
           });
@@ -817,16 +818,9 @@ export class PromotionService {
               version: promotion.version,
               expectedPrevious: promotion.previousVersion,
               deployedBy: promotion.requester,
-              message: this.message({
-                kind: promotion.kind,
-                service: input.entity.metadata.name,
-                from: promotion.fromEnv,
-                to: promotion.toEnv,
-                version: promotion.version,
-                previousVersion: promotion.previousVersion,
-                requester: promotion.requester,
-                id: promotion.id,
-              }),
+              message: this.message(
+                this.subjectOf(promotion, input.entity.metadata.name),
+              ),
             }),
           });
           merged = await merge();

@@ -8,7 +8,8 @@ const MAX_DIFF = 50_000;
  * Title and Markdown body of a promotion's pull request: the version, from → to, the
  * requester, whether an approval in Backstage is needed, the files and their diff.
  */
-export function pullRequestText(options: {
+/** Which promotion a text describes: the same fields for its commit message and its PR. */
+export type PromotionSubject = {
   kind: PromotionKind;
   service: string;
   from: string;
@@ -16,10 +17,15 @@ export function pullRequestText(options: {
   version: string;
   previousVersion?: string;
   requester: string;
-  approval: boolean;
   id: string;
-  files: Array<{ path: string; before: string | null; after: string }>;
-}): { title: string; body: string } {
+};
+
+export function pullRequestText(
+  options: PromotionSubject & {
+    approval: boolean;
+    files: Array<{ path: string; before: string | null; after: string }>;
+  },
+): { title: string; body: string } {
   const { service, from, to, version } = options;
   const was = options.previousVersion ?? 'no version';
   const rollback = options.kind === 'rollback';
