@@ -17,10 +17,10 @@ import {
   type ArgoRevisionMetadata,
 } from './schemas';
 import type { AppRecord, ArgoInstanceData } from './types';
+import { yieldToEventLoop } from '../util/eventLoop';
 
 export type ArgoCallOptions = { signal?: AbortSignal };
 
-const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
 export type ArgoAppRef = { name: string; appNamespace?: string };
 
 export type ArgoWatchEvent = {

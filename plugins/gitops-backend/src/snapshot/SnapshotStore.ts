@@ -6,6 +6,7 @@ import type { JsonValue } from '@backstage/types';
 import type { SourceKind } from '@internal/backstage-plugin-gitops-common';
 import type { GitopsClock } from '../util/clock';
 import { describeError } from '../util/errors';
+import { yieldToEventLoop } from '../util/eventLoop';
 import { Singleflight } from '../util/singleflight';
 
 /** One upstream the snapshot keeps: an Argo CD instance, a cost engine, a Velero cluster. */
@@ -159,7 +160,7 @@ export class SnapshotStore {
       );
     }
     // Writing a big source to the cache is a long synchronous step; let page views in first.
-    await new Promise<void>(r => setImmediate(r));
+    await yieldToEventLoop();
     for (const listener of this.listeners) {
       try {
         await listener({
