@@ -11,3 +11,4 @@ export * from './environments';
 export * from './health';
 export * from './overview';
 export * from './promotions';
+export * from './routes';

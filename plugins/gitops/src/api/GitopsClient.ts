@@ -12,6 +12,7 @@ import type {
   PromotionRecord,
   PromotionRequest,
 } from '@internal/backstage-plugin-gitops-common';
+import { gitopsEntityPath } from '@internal/backstage-plugin-gitops-common';
 import type { ApplicationAction, GitopsApi } from './GitopsApi';
 
 /** The default {@link GitopsApi}: `discoveryApi` finds the backend, `fetchApi` adds the token. @public */
@@ -31,15 +32,15 @@ export class GitopsClient implements GitopsApi {
     const query = options?.costWindow
       ? `?costWindow=${encodeURIComponent(options.costWindow)}`
       : '';
-    return this.request(`${entityPath(entity)}/overview${query}`);
+    return this.request(`${gitopsEntityPath(entity)}/overview${query}`);
   }
 
   getHistory(entity: CompoundEntityRef): Promise<EntityHistory> {
-    return this.request(`${entityPath(entity)}/history`);
+    return this.request(`${gitopsEntityPath(entity)}/history`);
   }
 
   getResources(entity: CompoundEntityRef): Promise<EntityResources> {
-    return this.request(`${entityPath(entity)}/resources`);
+    return this.request(`${gitopsEntityPath(entity)}/resources`);
   }
 
   runApplicationAction(
@@ -47,7 +48,7 @@ export class GitopsClient implements GitopsApi {
     application: { instance: string; name: string },
     action: ApplicationAction,
   ): Promise<ApplicationActionResponse> {
-    const path = `${entityPath(entity)}/applications/${encodeURIComponent(
+    const path = `${gitopsEntityPath(entity)}/applications/${encodeURIComponent(
       application.instance,
     )}/${encodeURIComponent(application.name)}/${action.type}`;
     return this.post(path, action.type === 'rollback' ? { id: action.id } : {});
@@ -57,18 +58,18 @@ export class GitopsClient implements GitopsApi {
     entity: CompoundEntityRef,
     request: PromotionPreviewRequest,
   ): Promise<PromotionPreview> {
-    return this.post(`${entityPath(entity)}/promotions/preview`, request);
+    return this.post(`${gitopsEntityPath(entity)}/promotions/preview`, request);
   }
 
   createPromotion(
     entity: CompoundEntityRef,
     request: PromotionRequest,
   ): Promise<PromotionRecord> {
-    return this.post(`${entityPath(entity)}/promotions`, request);
+    return this.post(`${gitopsEntityPath(entity)}/promotions`, request);
   }
 
   listPromotions(entity: CompoundEntityRef): Promise<PromotionListResponse> {
-    return this.request(`${entityPath(entity)}/promotions`);
+    return this.request(`${gitopsEntityPath(entity)}/promotions`);
   }
 
   approvePromotion(id: string): Promise<PromotionRecord> {
@@ -91,10 +92,4 @@ export class GitopsClient implements GitopsApi {
     }
     return (await response.json()) as T;
   }
-}
-
-function entityPath(entity: CompoundEntityRef): string {
-  return `/entities/${[entity.kind, entity.namespace, entity.name]
-    .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
-    .join('/')}`;
 }

@@ -14,6 +14,7 @@ import type {
   PromotionRecord,
   PromotionRequest,
 } from '@internal/backstage-plugin-gitops-common';
+import { gitopsEntityPath } from '@internal/backstage-plugin-gitops-common';
 
 /** What a call is about, for error messages (never the token). */
 export type PromotionCallContext = {
@@ -58,10 +59,9 @@ export class PromotionApi {
     suffix: string,
     body?: object,
   ): Promise<T> {
-    const { kind, namespace, name } = this.options.entity;
-    const url = `${this.options.baseUrl}/entities/${[kind, namespace, name]
-      .map(encodeURIComponent)
-      .join('/')}${suffix}`;
+    const url = `${this.options.baseUrl}${gitopsEntityPath(
+      this.options.entity,
+    )}${suffix}`;
     const signals = [AbortSignal.timeout(this.options.timeoutMs ?? 120_000)];
     if (this.options.signal) signals.push(this.options.signal);
     const response = await fetch(url, {
