@@ -147,6 +147,21 @@ const sumOf = (d: Record<string, number>, match: RegExp) =>
     .filter(([k]) => match.test(k))
     .reduce((s, [, n]) => s + n, 0);
 
+/** The refresh's upstream calls in a window: Argo CD lists and cost allocation queries. */
+const refreshCalls = (calls: Record<string, number>) => ({
+  argoListCalls: {
+    'argocd-main': calls['argocd-main GET /api/v1/applications'] ?? 0,
+    'argocd-prod': calls['argocd-prod GET /api/v1/applications'] ?? 0,
+  },
+  costAllocationCalls: {
+    'cluster-main (7d + 30d)': sumOf(
+      calls,
+      /^cluster-main GET \/model\/allocation/,
+    ),
+    'cluster-prod (7d + 30d)': sumOf(calls, /^cluster-prod GET \/allocation/),
+  },
+});
+
 function percentile(values: number[], p: number) {
   if (!values.length) return NaN;
   const sorted = [...values].sort((x, y) => x - y);
@@ -477,20 +492,7 @@ async function main() {
   result.refresh = {
     windowSeconds: WINDOW_MS / 1000,
     expectedRunsPerSourceForOneReplica: expectedPerSource,
-    argoListCalls: {
-      'argocd-main': twoReplicas['argocd-main GET /api/v1/applications'] ?? 0,
-      'argocd-prod': twoReplicas['argocd-prod GET /api/v1/applications'] ?? 0,
-    },
-    costAllocationCalls: {
-      'cluster-main (7d + 30d)': sumOf(
-        twoReplicas,
-        /^cluster-main GET \/model\/allocation/,
-      ),
-      'cluster-prod (7d + 30d)': sumOf(
-        twoReplicas,
-        /^cluster-prod GET \/allocation/,
-      ),
-    },
+    ...refreshCalls(twoReplicas),
     snapshotWritesByReplica: writers(aStart, aEnd),
     allUpstreamCalls: twoReplicas,
   };
@@ -835,20 +837,7 @@ async function main() {
   const oneReplica = diffCounts(countsAtKill, afterOne);
   (result.refresh as Record<string, unknown>).afterKillOneReplica = {
     windowSeconds: round((Date.now() - killAt) / 1000),
-    argoListCalls: {
-      'argocd-main': oneReplica['argocd-main GET /api/v1/applications'] ?? 0,
-      'argocd-prod': oneReplica['argocd-prod GET /api/v1/applications'] ?? 0,
-    },
-    costAllocationCalls: {
-      'cluster-main (7d + 30d)': sumOf(
-        oneReplica,
-        /^cluster-main GET \/model\/allocation/,
-      ),
-      'cluster-prod (7d + 30d)': sumOf(
-        oneReplica,
-        /^cluster-prod GET \/allocation/,
-      ),
-    },
+    ...refreshCalls(oneReplica),
     snapshotWritesByReplica: writers(killAt, Date.now()),
   };
   log(
