@@ -91,7 +91,7 @@ export type EnvironmentVersion = {
   deployedBy?: string;
 };
 
-/** Cost of an environment over a window. @public */
+/** Cost of an environment over a window (totals; the daily trend is `GET .../cost-trend`). @public */
 export type EnvironmentCost = {
   window: string;
   currency: string;
@@ -102,8 +102,27 @@ export type EnvironmentCost = {
   network: number;
   /** 0..1, the share of requested resources actually used. */
   efficiency?: number;
-  /** One point per day of the window. */
-  daily: Array<{ date: string; total: number }>;
+};
+
+/** One day of an environment's cost. @public */
+export type CostTrendPoint = { date: string; total: number };
+
+/**
+ * `GET .../cost-trend?window=30d`: the daily cost of each environment of the entity, asked of the
+ * cost engine for this entity only when a card wants it, and cached.
+ *
+ * @public
+ */
+export type EntityCostTrend = {
+  entityRef: string;
+  window: string;
+  environments: Array<{
+    name: string;
+    currency: string;
+    /** One point per day of the window, oldest first. */
+    daily: CostTrendPoint[];
+  }>;
+  sources: SourceStatus[];
 };
 
 /** Velero backup state of an environment's namespaces. @public */
@@ -148,14 +167,37 @@ export type EnvironmentOverview = {
   backup?: EnvironmentBackup;
 };
 
+/**
+ * What the signed-in user may do on an entity, as the permission policy decides it. It comes with
+ * the overview, so a page needs no permission request of its own.
+ *
+ * @public
+ */
+export type EntityPermissions = {
+  /** `gitops.application.sync` */
+  sync: boolean;
+  /** `gitops.application.refresh` */
+  refresh: boolean;
+  /** `gitops.application.rollback` */
+  rollback: boolean;
+  /** `gitops.promotion.create` (also closing and rolling back promotions) */
+  promote: boolean;
+  /** `gitops.promotion.approve` */
+  approve: boolean;
+};
+
 /** `GET /api/gitops/entities/:kind/:namespace/:name/overview`. @public */
 export type EntityOverview = {
   entityRef: string;
-  /** The time the answer was computed. */
+  /** When the backend last saw this entity's view change. */
   asOf: string;
   /** Ordered by the configured promotion order. */
   environments: EnvironmentOverview[];
   sources: SourceStatus[];
+  /** What the signed-in user may do here. */
+  permissions: EntityPermissions;
+  /** Whether this portal promotes through a gitops repository (`gitops.repository`). */
+  promotionsConfigured: boolean;
 };
 
 /** One deployment from an application's Argo CD history. @public */

@@ -141,5 +141,7 @@ export type PromotionRequest = PromotionPreviewRequest & {
 
 /** `GET .../promotions`: newest first, previews left out. @public */
 export type PromotionListResponse = {
+  /** False when the portal has no gitops repository: promotions are not configured (not an error). */
+  configured: boolean;
   items: PromotionRecord[];
 };

@@ -48,6 +48,8 @@ const OPERATION_TIMEOUT_MS = 30_000;
  * for a PR already merged; `close` closes it. Both delete the branch afterwards.
  */
 export class GithubPullRequestProvider implements PullRequestProvider {
+  readonly provider = 'github';
+
   /** Authenticates with the `integrations.github` entry of the repository's host. */
   static fromIntegrations(options: {
     repo: GitRepository;
@@ -95,6 +97,10 @@ export class GithubPullRequestProvider implements PullRequestProvider {
 
   private get slug() {
     return `${this.owner}/${this.name}`;
+  }
+
+  get description() {
+    return `GitHub pull requests in ${this.slug} on ${this.options.github.host}`;
   }
 
   /** Runs `fn` with a client; GitHub's failures become errors safe to show and store. */

@@ -1,38 +1,14 @@
-import type { GitAuthor, GitRepository } from './GitRepository';
+import type {
+  GitAuthor,
+  GitRepository,
+  PullRequest,
+  PullRequestProvider,
+} from '@internal/backstage-plugin-gitops-node';
 
-export type PullRequest = {
-  /** Where people look at it (a GitHub URL, or `<repo>#branch=<branch>` for plain branches). */
-  url: string;
-  /** The code host's number of the pull request (GitHub). */
-  number?: number;
-  branch: string;
-  base: string;
-  state: 'open' | 'merged' | 'closed';
-};
-
-/**
- * Opens, merges and closes pull requests for promotion branches. The service pushes the
- * branch (through the GitRepository) before `open`, so a provider only deals with the code
- * host: `BranchPullRequestProvider` (the branch is the PR) or `GithubPullRequestProvider`.
- * `open` must be idempotent: a retry may find the PR of the branch already open.
- */
-export interface PullRequestProvider {
-  open(options: {
-    branch: string;
-    base: string;
-    title: string;
-    body: string;
-  }): Promise<PullRequest>;
-  /** Merges into the base; returns the sha now at the tip of the base. */
-  merge(options: {
-    pullRequest: Pick<PullRequest, 'url' | 'branch' | 'base'>;
-    author: GitAuthor;
-    message: string;
-  }): Promise<{ sha: string; fastForward: boolean }>;
-  close(options: {
-    pullRequest: Pick<PullRequest, 'url' | 'branch' | 'base'>;
-  }): Promise<void>;
-}
+export type {
+  PullRequest,
+  PullRequestProvider,
+} from '@internal/backstage-plugin-gitops-node';
 
 /**
  * Pull requests as plain branches, for setups without a code host API: the branch is the PR,
@@ -40,6 +16,9 @@ export interface PullRequestProvider {
  * a merge commit. The branch is deleted after the merge.
  */
 export class BranchPullRequestProvider implements PullRequestProvider {
+  readonly provider = 'branch';
+  readonly description = 'branches (merged by Backstage)';
+
   constructor(private readonly repo: GitRepository) {}
 
   async open(options: {

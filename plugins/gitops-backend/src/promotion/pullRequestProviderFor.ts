@@ -40,10 +40,10 @@ export function pullRequestProviderFor(options: {
   logger?: LoggerService;
 }): { provider: PullRequestProvider; description: string } {
   const config = options.config ?? {};
-  const branch = () => ({
-    provider: new BranchPullRequestProvider(options.repo),
-    description: 'branches (merged by Backstage)',
-  });
+  const branch = () => {
+    const provider = new BranchPullRequestProvider(options.repo);
+    return { provider, description: provider.description };
+  };
   if (config.provider === 'branch') return branch();
 
   const explicit = config.provider === 'github';
@@ -73,15 +73,13 @@ export function pullRequestProviderFor(options: {
       `github needs a token or an app in integrations.github for ${github.host}`,
     );
   }
-  return {
-    provider: GithubPullRequestProvider.fromIntegrations({
-      repo: options.repo,
-      github,
-      integrations: options.integrations,
-      credentials: options.githubCredentials,
-      mergeMethod: config.mergeMethod,
-      logger: options.logger,
-    }),
-    description: `GitHub pull requests in ${github.owner}/${github.name} on ${github.host}`,
-  };
+  const provider = GithubPullRequestProvider.fromIntegrations({
+    repo: options.repo,
+    github,
+    integrations: options.integrations,
+    credentials: options.githubCredentials,
+    mergeMethod: config.mergeMethod,
+    logger: options.logger,
+  });
+  return { provider, description: provider.description };
 }
