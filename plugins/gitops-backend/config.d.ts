@@ -13,16 +13,24 @@ export interface Config {
      */
     environmentLabel?: string;
     /**
-     * How often the snapshot of each upstream is refreshed, in seconds (default 30).
+     * How often the annotated entities are read again from the catalog, in seconds (default
+     * 30): a delta read (their refs and etags, then the changed ones).
      * @visibility backend
      */
-    refreshIntervalSeconds?: number;
+    catalogRefreshSeconds?: number;
+    /**
+     * How long a user's permission decisions (read, sync, promote, ...) are kept, in seconds
+     * (default 10; 0 asks the permission policy on every request).
+     * @visibility backend
+     */
+    permissionCacheSeconds?: number;
     argocd?: {
       /**
-       * Follow each instance's application stream for live updates (default true).
+       * A full re-list of each instance this often, in minutes, while its application stream
+       * is healthy (default 10). Between re-lists, changes come from the stream.
        * @visibility backend
        */
-      watch?: boolean;
+      resyncMinutes?: number;
       instances?: Array<{
         /** @visibility frontend */
         name: string;
@@ -49,6 +57,11 @@ export interface Config {
       window?: string;
       /** Further windows offered on the cost card (default `[30d]`). @visibility frontend */
       windows?: string[];
+      /**
+       * How often cost totals are read, in minutes (default 60: allocation data has hourly
+       * resolution at best). @visibility backend
+       */
+      refreshMinutes?: number;
       clusters?: Array<{
         /** @visibility backend */
         name: string;
@@ -69,11 +82,6 @@ export interface Config {
     velero?: {
       /** Target RPO in hours. @visibility backend */
       rpoTargetHours?: number;
-      /**
-       * Watch Velero objects for live updates (default true); a change triggers a re-list.
-       * @visibility backend
-       */
-      watch?: boolean;
       clusters?: Array<{
         /** @visibility backend */
         name: string;

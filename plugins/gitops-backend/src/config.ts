@@ -106,25 +106,30 @@ export const gitopsConfigSchema = z.object({
     .min(1)
     .default([...DEFAULT_ENVIRONMENTS]),
   environmentLabel: nonEmpty.default('environment'),
-  refreshIntervalSeconds: z.number().int().min(1).max(86_400).default(30),
+  /** How often the annotated entities are read again from the catalog (a delta read). */
+  catalogRefreshSeconds: z.number().int().min(1).max(3_600).default(30),
+  /** How long a user's permission decisions are kept (the policy is asked once per user per this). */
+  permissionCacheSeconds: z.number().int().min(0).max(3_600).default(10),
   argocd: z
     .object({
       instances: z
         .array(argoInstanceSchema)
         .superRefine(uniqueNames)
         .default([]),
-      /** Follow Argo CD's application stream for live updates. */
-      watch: z.boolean().default(true),
+      /** A full re-list this often while the application stream is healthy. */
+      resyncMinutes: z.number().positive().max(1_440).default(10),
     })
-    .default({ instances: [], watch: true }),
+    .default({ instances: [], resyncMinutes: 10 }),
   cost: z
     .object({
       window: windowSchema.default('7d'),
       /** Further windows the cost card offers; each is kept in the snapshot too. */
       windows: z.array(windowSchema).default(['30d']),
+      /** How often cost totals are read (allocation data has hourly resolution at best). */
+      refreshMinutes: z.number().positive().max(1_440).default(60),
       clusters: z.array(costClusterSchema).superRefine(uniqueNames).default([]),
     })
-    .default({ window: '7d', windows: ['30d'], clusters: [] }),
+    .default({ window: '7d', windows: ['30d'], refreshMinutes: 60, clusters: [] }),
   velero: z
     .object({
       rpoTargetHours: z.number().positive().optional(),
@@ -132,10 +137,8 @@ export const gitopsConfigSchema = z.object({
         .array(veleroClusterSchema)
         .superRefine(uniqueNames)
         .default([]),
-      /** Watch Velero objects for live updates (a change triggers a re-list). */
-      watch: z.boolean().default(true),
     })
-    .default({ clusters: [], watch: true }),
+    .default({ clusters: [] }),
   repository: z
     .object({
       url: nonEmpty,

@@ -1,20 +1,9 @@
 /**
- * The GitOps backend plugin: one per-entity, per-environment view of Argo CD, cost and Velero,
- * served from a shared snapshot.
+ * The GitOps backend plugin: per-entity, per-environment views of Argo CD, cost and Velero,
+ * kept current by informers and computed when their inputs change. Backend modules add
+ * sources through the extension points of `@internal/backstage-plugin-gitops-node`.
  *
  * @packageDocumentation
  */
 export { gitopsPlugin as default } from './plugin';
-export {
-  gitopsSourcesExtensionPoint,
-  type GitopsSourcesExtensionPoint,
-} from './extensions';
-export type {
-  ArgoCdApi,
-  ArgoWatchEvent,
-  ArgoAppRef,
-} from './argocd/ArgoCdClient';
-export type { AppRecord, ArgoInstanceData } from './argocd/types';
-export type { CostClient, CostClusterData, CostRow } from './cost/types';
-export type { VeleroClient, VeleroClusterData } from './velero/types';
 export { gitopsClockServiceRef, type GitopsClock } from './util/clock';

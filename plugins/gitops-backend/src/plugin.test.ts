@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import type {
   EntityHistory,
   EntityOverview,
@@ -9,17 +13,18 @@ import request from 'supertest';
 import { gitopsPlugin } from './plugin';
 import {
   component,
+  OWNER,
+  overviewPath,
   SEED_ENTITIES,
   startGitopsBackend,
   startTestFleet,
+  untilReady,
+  waitFor,
   type GitopsTestBackend,
 } from './__testUtils__/fleetBackend';
 
 // Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
 jest.setTimeout(60_000);
-
-const overviewPath = (name: string) =>
-  `/api/gitops/entities/component/default/${name}/overview`;
 
 describe('gitopsPlugin without configuration', () => {
   it('answers the health check without credentials', async () => {
@@ -37,6 +42,8 @@ describe('gitopsPlugin without configuration', () => {
       entityRef: 'component:default/payments-api',
       environments: [],
       sources: [],
+      promotionsConfigured: false,
+      permissions: { sync: false, promote: false },
     });
     await backend.stop();
   });
@@ -125,7 +132,6 @@ describe('gitopsPlugin against the simulated fleet', () => {
     for (const env of body.environments) {
       expect(env.cost).toMatchObject({ window: '7d', currency: 'USD' });
       expect(env.cost!.total).toBeGreaterThan(0);
-      expect(env.cost!.daily).toHaveLength(7);
     }
     // Prod runs 3 replicas with more resources: it costs more than dev.
     expect(prod.cost!.total).toBeGreaterThan(dev.cost!.total);
@@ -137,9 +143,49 @@ describe('gitopsPlugin against the simulated fleet', () => {
     expect(dev.backup?.uncoveredNamespaces).toEqual(['payments-api-dev']);
     expect(body.sources).toHaveLength(6);
     expect(body.sources.every(s => s.status === 'ok')).toBe(true);
+    // Another user may read but not act; the owner may: the answer says so, so the page
+    // asks nothing else.
+    expect(body.permissions).toEqual({
+      sync: false,
+      refresh: false,
+      rollback: false,
+      promote: false,
+      approve: false,
+    });
+    const asOwner = await get(overviewPath('payments-api')).set(
+      'authorization',
+      mockCredentials.user.header(OWNER),
+    );
+    expect(asOwner.body.permissions).toEqual({
+      sync: true,
+      refresh: true,
+      rollback: true,
+      promote: true,
+      approve: true,
+    });
+    // Per user: the two answers are not the same representation.
+    expect(asOwner.headers.etag).not.toBe(res.headers.etag);
   });
 
-  it('serves cost over another offered window from the snapshot, and refuses others', async () => {
+  it('answers 304 to a revalidation while nothing changed', async () => {
+    const first = await get(overviewPath('payments-api'));
+    expect(first.headers.etag).toMatch(/^W\/"/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const again = await get(overviewPath('payments-api')).set(
+      'If-None-Match',
+      first.headers.etag,
+    );
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    // Another window is another answer.
+    const month = await get(overviewPath('payments-api', '?costWindow=30d')).set(
+      'If-None-Match',
+      first.headers.etag,
+    );
+    expect(month.status).toBe(200);
+  });
+
+  it('serves cost over another offered window from the store, and refuses others', async () => {
     const week = (await get(overviewPath('payments-api')))
       .body as EntityOverview;
     const res = await get(`${overviewPath('payments-api')}?costWindow=30d`);
@@ -148,7 +194,6 @@ describe('gitopsPlugin against the simulated fleet', () => {
     const prodWeek = week.environments.find(e => e.name === 'prod')!.cost!;
     const prodMonth = month.environments.find(e => e.name === 'prod')!.cost!;
     expect(prodMonth.window).toBe('30d');
-    expect(prodMonth.daily).toHaveLength(30);
     expect(prodMonth.total).toBeGreaterThan(prodWeek.total);
     // The sources keep their cluster names, whatever the window.
     expect(
@@ -160,6 +205,32 @@ describe('gitopsPlugin against the simulated fleet', () => {
     expect(bad.body.error.message).toMatch(
       /query\.costWindow: must be one of 7d, 30d/,
     );
+  });
+
+  it('serves the daily cost trend of one entity, asked of the cost engine for it only, then cached', async () => {
+    fleet.control.resetCounts();
+    const path =
+      '/api/gitops/entities/component/default/payments-api/cost-trend?window=30d';
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    const prod = res.body.environments.find((e: any) => e.name === 'prod');
+    expect(prod.daily).toHaveLength(30);
+    const month = (await get(overviewPath('payments-api', '?costWindow=30d')))
+      .body as EntityOverview;
+    const total = month.environments.find(e => e.name === 'prod')!.cost!.total;
+    const sum = prod.daily.reduce((a: number, d: any) => a + d.total, 0);
+    expect(Math.abs(sum - total) / total).toBeLessThan(0.02);
+    const costCalls = () =>
+      Object.values(fleet.control.counts().cost)
+        .flatMap(x => Object.values(x))
+        .reduce((a, b) => a + b, 0);
+    // One query per cluster holding the entity's namespaces; then from the cache.
+    expect(costCalls()).toBe(2);
+    expect((await get(path)).status).toBe(200);
+    expect(costCalls()).toBe(2);
+    const bad = await get(path.replace('30d', '2y'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/query\.window/);
   });
 
   it('shows a degraded staging for chores-api and a failed prod backup for schedule-bot', async () => {
@@ -211,6 +282,26 @@ describe('gitopsPlugin against the simulated fleet', () => {
     expect(pod.parentUids?.length).toBe(1);
   });
 
+  it('answers 404 for an entity the policy hides from the reader, without asking the catalog', async () => {
+    const hiding = await startGitopsBackend({
+      fleet,
+      entities,
+      hiddenEntities: ['chores-api'],
+    });
+    const res = await request(hiding.server).get(overviewPath('chores-api'));
+    expect(res.status).toBe(404);
+    for (const part of ['history', 'resources', 'promotions', 'cost-trend']) {
+      const tab = await request(hiding.server).get(
+        `/api/gitops/entities/component/default/chores-api/${part}`,
+      );
+      expect(tab.status).toBe(404);
+    }
+    expect(
+      (await request(hiding.server).get(overviewPath('payments-api'))).status,
+    ).toBe(200);
+    await hiding.stop();
+  });
+
   it('answers 404 for unknown entities and 400 for bad input', async () => {
     expect((await get(overviewPath('nope'))).status).toBe(404);
     const bad = await get(
@@ -227,10 +318,11 @@ describe('gitopsPlugin against the simulated fleet', () => {
     expect(rollback.body.error.message).toContain('body.id');
   });
 
-  it('serves 50 overviews of 10 entities from the snapshot, without calling Argo CD', async () => {
+  it('serves 50 overviews of 10 entities and the tab without calling any upstream', async () => {
     await get(overviewPath('payments-api'));
+    await get('/api/gitops/entities/component/default/payments-api/history');
+    await get('/api/gitops/entities/component/default/payments-api/resources');
     fleet.control.resetCounts();
-    const started = Date.now();
     for (let i = 0; i < 50; i++) {
       const entity = entities[i % entities.length];
       const res = await get(overviewPath(entity.metadata.name));
@@ -239,35 +331,40 @@ describe('gitopsPlugin against the simulated fleet', () => {
         0,
       );
     }
-    const perRequestMs = (Date.now() - started) / 50;
+    // The tab again: history, resources and promotions of unchanged applications.
+    for (const part of ['history', 'resources', 'promotions']) {
+      const res = await get(
+        `/api/gitops/entities/component/default/payments-api/${part}`,
+      );
+      expect(res.status).toBe(200);
+    }
     const counts = fleet.control.counts();
     const calls = (c: Record<string, Record<string, number>>) =>
-      Object.values(c)
-        .flatMap(x => Object.values(x))
-        .reduce((a, b) => a + b, 0);
+      Object.entries(c)
+        .flatMap(([, x]) => Object.entries(x))
+        // The informers' open streams were counted when they connected, not now.
+        .filter(([route]) => !route.includes('stream') && !route.includes('watch'))
+        .reduce((a, [, b]) => a + b, 0);
     expect(calls(counts.argo)).toBe(0);
-    // Nor any cost or Kubernetes call: a page view reads the snapshot only.
     expect(calls(counts.cost) + calls(counts.kube)).toBe(0);
-    expect(perRequestMs).toBeLessThan(200);
-
-    // One refresh: one list call per instance, nothing else.
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-main');
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
-    expect(fleet.control.counts().argo).toEqual({
-      'argocd-main': { 'GET /api/v1/applications': 1 },
-      'argocd-prod': { 'GET /api/v1/applications': 1 },
-    });
   });
 
   it('publishes a signal to the entity channel when its applications change', async () => {
     await get(overviewPath('payments-api'));
     backend.signals.length = 0;
-    // A sync of prod through Argo CD directly (not through the portal), seen by the refresh.
+    // A sync of prod through Argo CD directly (not through the portal), seen on the stream.
     const app = fleet.internals.instances[1].apps.get('payments-api-prod')!;
     await fleet.internals.instances[1].startSync(app, {
       initiatedBy: { username: 'someone' },
     });
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    await waitFor(
+      () =>
+        backend.signals.some(
+          s => s.channel === 'gitops:component:default/payments-api',
+        ),
+      10_000,
+      'the signal',
+    );
     expect(backend.signals).toContainEqual({
       recipients: { type: 'broadcast' },
       channel: 'gitops:component:default/payments-api',
@@ -275,6 +372,13 @@ describe('gitopsPlugin against the simulated fleet', () => {
         type: 'overview-changed',
         entityRef: 'component:default/payments-api',
       },
+    });
+    const body = (await get(overviewPath('payments-api')))
+      .body as EntityOverview;
+    const prod = body.environments.find(e => e.name === 'prod')!;
+    expect(prod.applications[0].operation).toMatchObject({
+      phase: 'Running',
+      initiatedBy: 'someone',
     });
     expect(
       backend.signals.some(
@@ -284,42 +388,54 @@ describe('gitopsPlugin against the simulated fleet', () => {
     await fleet.clock.advance(10_000);
   });
 
-  it('shows an unavailable backup storage location', async () => {
+  it('shows an unavailable backup storage location as soon as Velero reports it', async () => {
     fleet.control.setBackupLocationAvailable('cluster-prod', false);
-    await backend.scheduler.triggerTask('gitops-refresh-velero-cluster-prod');
-    const body = (await get(overviewPath('payments-api')))
-      .body as EntityOverview;
-    const byName = Object.fromEntries(body.environments.map(e => [e.name, e]));
-    expect(byName.prod.backup?.unavailableLocations).toEqual(['default']);
-    expect(byName.staging.backup?.unavailableLocations).toEqual([]);
+    const backupOf = async (env: string) => {
+      const body = (await get(overviewPath('payments-api')))
+        .body as EntityOverview;
+      return body.environments.find(e => e.name === env)?.backup;
+    };
+    await waitFor(
+      async () => (await backupOf('prod'))?.unavailableLocations.length === 1,
+      10_000,
+      'the watch event',
+    );
+    expect((await backupOf('prod'))?.unavailableLocations).toEqual(['default']);
+    expect((await backupOf('staging'))?.unavailableLocations).toEqual([]);
     fleet.control.setBackupLocationAvailable('cluster-prod', true);
-    await backend.scheduler.triggerTask('gitops-refresh-velero-cluster-prod');
+    await waitFor(
+      async () => (await backupOf('prod'))?.unavailableLocations.length === 0,
+      10_000,
+      'the watch event',
+    );
   });
 
-  it('signals annotated entities nobody has viewed on this replica too', async () => {
+  it('signals annotated entities nobody has viewed, and only those whose apps changed', async () => {
     backend.signals.length = 0;
     const instance = fleet.internals.instances[1];
     await instance.startSync(instance.apps.get('svc-1-00005-prod')!, {
       initiatedBy: { username: 'someone' },
     });
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    await waitFor(
+      () =>
+        backend.signals.some(
+          s => s.channel === 'gitops:component:default/svc-1-00005',
+        ),
+      10_000,
+      'the signal',
+    );
     const channels = backend.signals.map(s => s.channel);
-    expect(channels).toContain('gitops:component:default/svc-1-00005');
-    // Entities whose applications did not change hear nothing.
     expect(channels).not.toContain('gitops:component:default/chores-api');
     expect(channels).not.toContain('gitops:component:default/svc-1-00000');
     await fleet.clock.advance(10_000);
   });
 });
 
-describe('gitopsPlugin on a cold snapshot', () => {
-  it('fetches once per source for concurrent requests (singleflight)', async () => {
+describe('gitopsPlugin at start-up', () => {
+  it('lists each instance once, however many pages are open meanwhile', async () => {
     const { fleet, cleanup } = await startTestFleet();
-    const backend = await startGitopsBackend({
-      fleet,
-      skipStartupRefresh: true,
-    });
     fleet.control.resetCounts();
+    const backend = await startGitopsBackend({ fleet, cold: true });
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         request(backend.server).get(
@@ -328,14 +444,17 @@ describe('gitopsPlugin on a cold snapshot', () => {
       ),
     );
     expect(responses.every(r => r.status === 200)).toBe(true);
+    await untilReady(backend, SEED_ENTITIES[0]);
     const counts = fleet.control.counts();
     for (const name of ['argocd-main', 'argocd-prod']) {
       expect(counts.argo[name]['GET /api/v1/applications']).toBe(1);
       expect(counts.argo[name]['POST /api/v1/session']).toBe(1);
+      expect(counts.argo[name]['GET /api/v1/stream/applications']).toBe(1);
     }
+    // Cost: one totals query per cluster and window (7d, 30d), nothing per page.
     for (const name of ['cluster-main', 'cluster-prod']) {
       expect(Object.values(counts.cost[name]).reduce((a, b) => a + b, 0)).toBe(
-        1,
+        2,
       );
     }
     await backend.stop();

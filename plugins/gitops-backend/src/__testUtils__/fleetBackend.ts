@@ -10,6 +10,10 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
@@ -21,6 +25,7 @@ import { startFleet, type Fleet } from '@internal/fleet-simulator';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import request from 'supertest';
 import { gitopsPlugin } from '../plugin';
 import { gitopsClockServiceRef } from '../util/clock';
 
@@ -39,6 +44,8 @@ export function component(
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
     spec: { type: 'service', lifecycle: 'production', owner: OWNER },
+    // What the catalog's stitching adds, and what `isEntityOwner` reads.
+    relations: [{ type: 'ownedBy', targetRef: OWNER }],
   };
 }
 
@@ -108,29 +115,63 @@ export async function startTestFleet(
   };
 }
 
-/** Owners may act on their entities; anyone else is denied. */
-export function ownerPermissions(entities: Entity[]) {
+/**
+ * The app's policy in small: everyone reads; the GitOps actions only for the entity's owners,
+ * as a conditional decision over the catalog's `isEntityOwner` rule (applied to the entity by
+ * the plugin itself), and decided directly for `authorize` (what writes use).
+ */
+export function ownerPermissions(
+  entities: Entity[],
+  options: { hidden?: string[] } = {},
+) {
+  const userOf = (credentials: { principal: unknown }) =>
+    (credentials.principal as { userEntityRef?: string }).userEntityRef;
   return mockServices.permissions.mock({
     authorize: (async (
       requests: AuthorizePermissionRequest[],
-      options: { credentials: { principal: unknown } },
+      opts: { credentials: { principal: unknown } },
     ) =>
       requests.map(r => {
-        const principal = options.credentials.principal as {
-          userEntityRef?: string;
-        };
+        const ref = String((r as { resourceRef?: string }).resourceRef);
         const entity = entities.find(
-          e =>
-            `component:default/${e.metadata.name}` ===
-            String((r as { resourceRef?: string }).resourceRef).toLowerCase(),
+          e => `component:default/${e.metadata.name}` === ref.toLowerCase(),
         );
+        if (r.permission.name === 'catalog.entity.read') {
+          const hidden = options.hidden?.includes(entity?.metadata.name ?? '');
+          return {
+            result: hidden ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          };
+        }
         const owner = (entity?.spec as { owner?: string } | undefined)?.owner;
         return {
           result:
-            owner && principal.userEntityRef === owner
+            owner && userOf(opts.credentials) === owner
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
         };
+      })) as any,
+    authorizeConditional: (async (
+      queries: Array<{ permission: any }>,
+      opts: { credentials: { principal: unknown } },
+    ) =>
+      queries.map(q => {
+        if (q.permission.name === 'catalog.entity.read') {
+          return options.hidden?.length
+            ? createCatalogConditionalDecision(q.permission, {
+                not: {
+                  anyOf: options.hidden.map(name =>
+                    catalogConditions.hasMetadata({ key: 'name', value: name }),
+                  ),
+                },
+              })
+            : { result: AuthorizeResult.ALLOW };
+        }
+        return createCatalogConditionalDecision(
+          q.permission,
+          catalogConditions.isEntityOwner({
+            claims: [userOf(opts.credentials) ?? ''],
+          }),
+        );
       })) as any,
   });
 }
@@ -143,8 +184,10 @@ export async function startGitopsBackend(options: {
   gitops?: (gitops: any) => any;
   entities?: Entity[];
   logs?: string[];
-  /** Leave the snapshot empty at start-up (no scheduled run). */
-  skipStartupRefresh?: boolean;
+  /** Entities the permission policy hides from readers (catalog.entity.read). */
+  hiddenEntities?: string[];
+  /** Don't wait for the sources to be read before answering (default: wait). */
+  cold?: boolean;
   /** The plugin's clock: the fleet's (default when there is a fleet) or the system's. */
   clock?: 'fleet' | 'system';
   auditor?: ReturnType<typeof mockServices.auditor.mock>;
@@ -154,13 +197,7 @@ export async function startGitopsBackend(options: {
   const base = options.fleet
     ? (options.fleet.appConfig() as { gitops: any })
     : { gitops: undefined };
-  let gitops = base.gitops
-    ? {
-        ...base.gitops,
-        argocd: { ...base.gitops.argocd, watch: false },
-        velero: { ...base.gitops.velero, watch: false },
-      }
-    : undefined;
+  let gitops = base.gitops ? { ...base.gitops } : undefined;
   if (options.gitops) gitops = options.gitops(gitops);
   // mockServices.scheduler() is a MockSchedulerService; its type only says SchedulerService.
   const scheduler = mockServices.scheduler() as SchedulerService & {
@@ -179,14 +216,11 @@ export async function startGitopsBackend(options: {
       mockServices.rootConfig.factory({
         data: gitops ? { gitops } : {},
       }),
-      scheduler.factory({
-        skipTaskRunOnStartup: options.skipStartupRefresh,
-        // Refreshes are spread over the interval with initial delays; the test backend starts warm.
-        includeInitialDelayedTasksOnStartup: true,
-      }),
+      // Cost totals are read on a schedule: the test backend reads them at start.
+      scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
       ...(options.auditor ? [options.auditor.factory] : []),
       catalogServiceMock.factory({ entities }),
-      ownerPermissions(entities).factory,
+      ownerPermissions(entities, { hidden: options.hiddenEntities }).factory,
       capturingSignals(signals),
       // Every log line of the backend (plugin, router, auditor) ends up in `logs`.
       capturingRootLogger(logs),
@@ -201,5 +235,48 @@ export async function startGitopsBackend(options: {
         : []),
     ],
   });
-  return Object.assign(backend, { scheduler, signals, logs });
+  const result = Object.assign(backend, { scheduler, signals, logs });
+  if (gitops && !options.cold) await untilReady(result, entities[0]);
+  return result;
+}
+
+/** Polls `check` until it answers true (or throws its last failure after `timeoutMs`). */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
+export const overviewPath = (name: string, query = '') =>
+  `/api/gitops/entities/component/default/${name}/overview${query}`;
+
+/** Resolves once the entity's overview shows every source read (the informers have listed). */
+export async function untilReady(
+  backend: { server: Parameters<typeof request>[0] },
+  entity: Entity,
+) {
+  await waitFor(
+    async () => {
+      const res = await request(backend.server).get(
+        overviewPath(entity.metadata.name),
+      );
+      const sources = (res.body?.sources ?? []) as Array<{ status: string }>;
+      return (
+        res.status === 200 &&
+        sources.length > 0 &&
+        sources.every(s => s.status === 'ok')
+      );
+    },
+    30_000,
+    `${entity.metadata.name}'s sources to be read`,
+  );
 }

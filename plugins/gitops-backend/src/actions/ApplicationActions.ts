@@ -5,42 +5,41 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { ApplicationActionResponse } from '@internal/backstage-plugin-gitops-common';
-import type { ArgoCdApi } from '../argocd/ArgoCdClient';
-import { toAppRecord } from '../argocd/mapping';
-import type { ArgoApplication } from '../argocd/schemas';
-import type { ArgoInstanceData } from '../argocd/types';
-import type { EntityOverviewService } from '../overview/EntityOverviewService';
-import type { SnapshotStore } from '../snapshot/SnapshotStore';
+import type {
+  DeploymentApp,
+  DeploymentSource,
+} from '@internal/backstage-plugin-gitops-node';
+import type { GitopsConfig } from '../config';
+import type { GitopsStore } from '../store/GitopsStore';
 import { UpstreamError, describeError } from '../util/errors';
+import { summarize } from '../views/applications';
 
 export type ApplicationAction = 'sync' | 'refresh' | 'rollback';
 
-/** Sync, refresh and rollback of one of an entity's applications through Argo CD. */
+/** Sync, refresh and rollback of one of an entity's applications, through its source. */
 export class ApplicationActions {
   constructor(
     private readonly deps: {
-      argo: Map<string, ArgoCdApi>;
-      overview: EntityOverviewService;
-      store: SnapshotStore;
+      store: GitopsStore;
+      config: GitopsConfig;
+      appsOf: (entity: Entity) => DeploymentApp[];
     },
   ) {}
 
   /** The app, when it belongs to the entity; NotFoundError otherwise. */
-  async findApp(entity: Entity, instance: string, name: string) {
-    const { apps, sources } = await this.deps.overview.appsOf(entity);
-    const app = apps.find(a => a.instance === instance && a.name === name);
-    const source = sources.find(
-      s => s.kind === 'argocd' && s.name === instance,
-    );
-    if (!app && source?.status === 'error') {
+  findApp(entity: Entity, instance: string, name: string) {
+    const app = this.deps
+      .appsOf(entity)
+      .find(a => a.instance === instance && a.name === name);
+    if (!app && this.deps.store.apps.status(instance)?.state === 'error') {
       // Without the instance's applications, membership cannot be checked.
       throw new ServiceUnavailableError(
         `Argo CD instance ${instance} unavailable: ${
-          source.error ?? 'no data'
+          this.deps.store.apps.status(instance)?.error ?? 'no data'
         }`,
       );
     }
-    if (!app || !this.deps.argo.has(instance)) {
+    if (!app || !this.deps.store.deployments.has(instance)) {
       throw new NotFoundError(
         `Application ${instance}/${name} does not belong to this entity`,
       );
@@ -55,39 +54,43 @@ export class ApplicationActions {
     action: ApplicationAction,
     options: { id?: number } = {},
   ): Promise<ApplicationActionResponse> {
-    const app = await this.findApp(entity, instance, name);
-    const argo = this.deps.argo.get(instance)!;
-    const ref = { name: app.name, appNamespace: app.namespace };
-    let result: ArgoApplication;
-    try {
-      if (action === 'sync') {
-        result = await argo.sync(ref);
-      } else if (action === 'rollback') {
-        result = await argo.rollback(ref, options.id!);
-      } else {
-        result = await argo.getApplication(ref, { refresh: 'normal' });
-      }
-    } catch (error) {
-      throw toHttpError(error, instance, name);
+    const app = this.findApp(entity, instance, name);
+    const source: DeploymentSource = this.deps.store.deployments.get(instance)!;
+    const call = {
+      sync: source.sync?.bind(source),
+      refresh: source.refresh?.bind(source),
+      rollback: source.rollback
+        ? (ref: { name: string; namespace?: string }) =>
+            source.rollback!(ref, options.id!)
+        : undefined,
+    }[action];
+    if (!call) {
+      throw new ConflictError(
+        `${source.provider} source ${instance} cannot ${action}`,
+      );
     }
-    const record = toAppRecord(instance, result);
-    await this.deps.store.update<ArgoInstanceData>(
-      'argocd',
-      instance,
-      data => ({
-        ...data,
-        applications: data.applications.map(a =>
-          a.name === record.name ? record : a,
-        ),
-      }),
-    );
-    return { application: this.deps.overview.summarize(record) };
+    let result: DeploymentApp;
+    try {
+      result = await call({ name: app.name, namespace: app.namespace });
+    } catch (error) {
+      throw toHttpError(error, instance, name, source.secrets);
+    }
+    // The answer is the newest state: the pages see it before the stream repeats it.
+    this.deps.store.apps.upsert(result);
+    return {
+      application: summarize(result, source, this.deps.config),
+    };
   }
 }
 
 /** Upstream failures of an action as client-facing errors (never a 500, never a secret). */
-export function toHttpError(error: unknown, instance: string, name: string) {
-  const message = describeError(error);
+export function toHttpError(
+  error: unknown,
+  instance: string,
+  name: string,
+  secrets?: string[],
+) {
+  const message = describeError(error, secrets);
   if (error instanceof UpstreamError) {
     if (error.status === 400 || error.status === 409) {
       return new ConflictError(`Argo CD refused: ${message}`);

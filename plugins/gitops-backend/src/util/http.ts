@@ -117,3 +117,113 @@ function toNetworkError(
     'unreachable',
   );
 }
+
+export type StreamOptions = {
+  headers?: Record<string, string>;
+  /** Until the answer's headers arrive. */
+  connectTimeoutMs: number;
+  /** Longest silence between two chunks of the body before it counts as dead. */
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+  secrets?: string[];
+  fetchFn?: typeof fetch;
+};
+
+/**
+ * Opens a long or big answer (a list of thousands of applications, an event stream) and hands
+ * out its body chunk by chunk. Failures are UpstreamErrors with safe messages: a refused
+ * connection, a non-2xx answer, no headers within `connectTimeoutMs`, silence longer than
+ * `idleTimeoutMs`, a cut connection.
+ */
+export async function openStream(
+  url: string,
+  options: StreamOptions,
+): Promise<AsyncIterable<Uint8Array>> {
+  const where = `GET ${safeUrl(url)}`;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let timedOut: 'connect' | 'idle' | undefined;
+  let timer = setTimeout(() => {
+    timedOut = 'connect';
+    controller.abort();
+  }, options.connectTimeoutMs);
+  const cleanup = () => {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  };
+  const failure = (error: unknown) => {
+    if (timedOut === 'connect') {
+      return new UpstreamError(
+        `${where} timed out after ${options.connectTimeoutMs} ms`,
+        undefined,
+        'timeout',
+      );
+    }
+    if (timedOut === 'idle') {
+      return new UpstreamError(
+        `${where} went silent for ${options.idleTimeoutMs} ms`,
+        undefined,
+        'timeout',
+      );
+    }
+    if (options.signal?.aborted) {
+      return new UpstreamError(`${where} was aborted`, undefined, 'aborted');
+    }
+    const code = (error as { cause?: { code?: string } })?.cause?.code;
+    return new UpstreamError(
+      `${where} ${code ? `failed: connection error ${code}` : 'was cut'}`,
+      undefined,
+      'unreachable',
+    );
+  };
+  let response: Response;
+  try {
+    response = await (options.fetchFn ?? fetch)(url, {
+      headers: options.headers,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    cleanup();
+    throw failure(error);
+  }
+  if (response.status < 200 || response.status >= 300 || !response.body) {
+    let text = '';
+    try {
+      text = await response.text();
+    } catch {
+      // no detail
+    }
+    cleanup();
+    throw new UpstreamError(
+      `${where} answered HTTP ${response.status}${upstreamMessage(
+        text,
+        options.secrets,
+      )}`,
+      response.status,
+      response.status === 401 || response.status === 403 ? 'auth' : 'http',
+    );
+  }
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = 'idle';
+      controller.abort();
+    }, options.idleTimeoutMs);
+  };
+  arm();
+  const body = response.body as unknown as AsyncIterable<Uint8Array>;
+  return (async function* chunks() {
+    try {
+      for await (const chunk of body) {
+        arm();
+        yield chunk;
+      }
+    } catch (error) {
+      throw failure(error);
+    } finally {
+      cleanup();
+      controller.abort();
+    }
+  })();
+}

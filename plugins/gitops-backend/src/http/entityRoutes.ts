@@ -1,0 +1,90 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { EntityPermissions } from '@internal/backstage-plugin-gitops-common';
+import type { CostTrendView } from '../views/costTrend';
+import type { EntityViews } from '../views/EntityViews';
+import type { HistoryView } from '../views/history';
+import type { ResourcesView } from '../views/resources';
+import { sendJson } from './cachedJson';
+import type { EntityResolver } from './entityContext';
+import { parse, windowField } from './parse';
+
+export const ENTITY_BASE = '/entities/:kind/:namespace/:name';
+
+const PERMISSION_NAMES: Array<keyof EntityPermissions> = [
+  'sync',
+  'refresh',
+  'rollback',
+  'promote',
+  'approve',
+];
+
+/**
+ * The read routes of an entity page: the overview (stored bytes plus the caller's
+ * permissions: one request for the whole page), the tab's history, resources and cost trend.
+ * Each answer carries an ETag; `If-None-Match` gets a 304.
+ */
+export function entityRoutes(
+  router: Router,
+  deps: {
+    resolve: EntityResolver['fromRequest'];
+    views: EntityViews;
+    history: HistoryView;
+    resources: ResourcesView;
+    costTrend: CostTrendView;
+    /** The configured cost windows, the default first. */
+    costWindows: string[];
+  },
+) {
+  const [defaultWindow] = deps.costWindows;
+  const overviewQuery = z.object({
+    costWindow: windowField(deps.costWindows).optional(),
+  });
+  const trendQuery = z.object({
+    window: windowField(deps.costWindows).optional(),
+  });
+
+  router.get(`${ENTITY_BASE}/overview`, async (req, res) => {
+    const query = parse(overviewQuery, req.query, 'query');
+    const context = await deps.resolve(req);
+    const window = query.costWindow ?? defaultWindow;
+    const view =
+      (context.mirrored && deps.views.get(context.ref, window)) ||
+      deps.views.transient(context.entity, window);
+    const permissions = Object.fromEntries(
+      PERMISSION_NAMES.map(name => [name, context.decisions[name]]),
+    ) as EntityPermissions;
+    const bits = PERMISSION_NAMES.map(n => (permissions[n] ? 1 : 0)).join('');
+    // The stored content, with when it changed and what this caller may do.
+    const body = `{"asOf":${JSON.stringify(view.asOf)},${view.content.slice(
+      1,
+      -1,
+    )},"permissions":${JSON.stringify(permissions)}}`;
+    sendJson(req, res, body, `W/"${view.hash}.${bits}"`);
+  });
+
+  router.get(`${ENTITY_BASE}/history`, async (req, res) => {
+    const context = await deps.resolve(req);
+    const history = await deps.history.history(context.entity, defaultWindow);
+    sendJson(req, res, JSON.stringify(history));
+  });
+
+  router.get(`${ENTITY_BASE}/resources`, async (req, res) => {
+    const context = await deps.resolve(req);
+    const resources = await deps.resources.resources(
+      context.entity,
+      defaultWindow,
+    );
+    sendJson(req, res, JSON.stringify(resources));
+  });
+
+  router.get(`${ENTITY_BASE}/cost-trend`, async (req, res) => {
+    const query = parse(trendQuery, req.query, 'query');
+    const context = await deps.resolve(req);
+    const trend = await deps.costTrend.trend(
+      context.entity,
+      query.window ?? defaultWindow,
+    );
+    sendJson(req, res, JSON.stringify(trend));
+  });
+}

@@ -1,0 +1,58 @@
+import type {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { GitopsHealthResponse } from '@internal/backstage-plugin-gitops-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { ApplicationActions } from '../actions/ApplicationActions';
+import type { PromotionService } from '../promotion';
+import type { CostTrendView } from '../views/costTrend';
+import type { EntityViews } from '../views/EntityViews';
+import type { HistoryView } from '../views/history';
+import type { ResourcesView } from '../views/resources';
+import { applicationRoutes } from './applicationRoutes';
+import { auditedActions } from './audited';
+import type { EntityResolver } from './entityContext';
+import { entityRoutes } from './entityRoutes';
+import { promotionRoutes } from './promotionRoutes';
+
+export type RouterOptions = {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  userInfo: UserInfoService;
+  resolver: EntityResolver;
+  views: EntityViews;
+  history: HistoryView;
+  resources: ResourcesView;
+  costTrend: CostTrendView;
+  actions: ApplicationActions;
+  /** Cost windows the routes accept, the default first. */
+  costWindows: string[];
+  /** Environments in promotion order (`gitops.environments`). */
+  environments: string[];
+  /** Undefined when promotion is off (no `gitops.repository`). */
+  promotions?: PromotionService;
+};
+
+/** The plugin's HTTP API (`/api/gitops`): health, entity reads, application actions, promotions. */
+export function createRouter(options: RouterOptions): express.Router {
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+  router.get('/health', (_req, res) => {
+    const body: GitopsHealthResponse = { status: 'ok' };
+    res.json(body);
+  });
+  const audited = auditedActions(options);
+  entityRoutes(router, { ...options, resolve: options.resolver.fromRequest });
+  applicationRoutes(router, {
+    resolve: options.resolver.fromRequest,
+    actions: options.actions,
+    audited,
+  });
+  promotionRoutes(router, { ...options, audited });
+  return router;
+}

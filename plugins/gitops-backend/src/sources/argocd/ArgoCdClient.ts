@@ -1,0 +1,289 @@
+import type { z } from 'zod';
+import type { ArgoInstanceConfig } from '../../config';
+import type { GitopsClock } from '../../util/clock';
+import { UpstreamError } from '../../util/errors';
+import { fetchJson, openStream } from '../../util/http';
+import { parseJsonStream } from '../../util/jsonStream';
+import { LIST_FIELDS, WATCH_FIELDS } from './fields';
+import {
+  argoApplicationSchema,
+  argoResourceTreeSchema,
+  argoRevisionMetadataSchema,
+  type ArgoApplication,
+} from './schemas';
+import { ArgoSession } from './session';
+import { readEventStream, type ArgoStreamEvent } from './eventStream';
+
+export { jwtExpiry } from './session';
+
+export type ArgoCallOptions = { signal?: AbortSignal };
+
+export type ArgoAppRef = { name: string; appNamespace?: string };
+
+const DEFAULT_TIMEOUT_MS = 5000;
+/** A list of thousands of applications takes a while before its first byte. */
+const LIST_TIMEOUT_MS = 60_000;
+/** Argo CD's gateway writes a keepalive every 15 s: three missed ones mean the stream is dead. */
+const STREAM_IDLE_MS = 50_000;
+
+/** Shows where a bad item is without its content (it may hold anything). */
+const issueAt = (error: z.ZodError) => {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+};
+
+/**
+ * REST client of one Argo CD instance: one request per call (the session is `ArgoSession`'s),
+ * with one re-login on 401; the list and the application stream are read as they arrive.
+ */
+export class ArgoCdClient {
+  readonly name: string;
+  readonly webUrl: string;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly session: ArgoSession;
+
+  constructor(
+    config: ArgoInstanceConfig,
+    clock: GitopsClock,
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+  ) {
+    this.name = config.name;
+    this.baseUrl = config.url.replace(/\/+$/, '');
+    this.webUrl = (config.webUrl ?? config.url).replace(/\/+$/, '');
+    this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.session = new ArgoSession(config, clock, fetchFn);
+  }
+
+  get secrets(): string[] {
+    return this.session.secrets;
+  }
+
+  /** Runs `call` with a token; a 401 with a session token logs in again once. */
+  private async authorized<T>(
+    call: (token: string) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    try {
+      return await call(await this.session.token(signal));
+    } catch (error) {
+      const expired =
+        this.session.canRelogin &&
+        error instanceof UpstreamError &&
+        error.status === 401;
+      if (!expired) throw error;
+      return call(await this.session.relogin(signal));
+    }
+  }
+
+  private async request<S extends z.ZodTypeAny>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    options: ArgoCallOptions & { body?: unknown } = {},
+  ): Promise<z.infer<S>> {
+    const response = await this.authorized(
+      token =>
+        fetchJson(`${this.baseUrl}${path}`, {
+          method,
+          body: options.body,
+          headers: { authorization: `Bearer ${token}` },
+          timeoutMs: this.timeoutMs,
+          signal: options.signal,
+          secrets: this.secrets,
+          fetchFn: this.fetchFn,
+        }),
+      options.signal,
+    );
+    const parsed = schema.safeParse(response.body);
+    if (!parsed.success) {
+      throw new UpstreamError(
+        `${method} ${path.split('?')[0]} answered an unexpected shape at ${issueAt(
+          parsed.error,
+        )}`,
+        response.status,
+        'malformed',
+      );
+    }
+    return parsed.data;
+  }
+
+  private appPath(ref: ArgoAppRef, suffix = '', query = new URLSearchParams()) {
+    if (ref.appNamespace) query.set('appNamespace', ref.appNamespace);
+    const qs = query.toString();
+    return `/api/v1/applications/${encodeURIComponent(ref.name)}${suffix}${
+      qs ? `?${qs}` : ''
+    }`;
+  }
+
+  /**
+   * `GET /api/v1/applications` with the `fields` projection, each application handed to
+   * `onApp` as it is parsed; answers the list's resourceVersion (what the stream resumes from).
+   */
+  async listApplications(
+    onApp: (app: ArgoApplication) => void,
+    options: ArgoCallOptions = {},
+  ): Promise<{ resourceVersion?: string; count: number }> {
+    const query = new URLSearchParams({ fields: LIST_FIELDS.join(',') });
+    const url = `${this.baseUrl}/api/v1/applications?${query}`;
+    const body = await this.authorized(
+      token =>
+        openStream(url, {
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+          },
+          connectTimeoutMs: Math.max(this.timeoutMs, LIST_TIMEOUT_MS),
+          idleTimeoutMs: Math.max(this.timeoutMs, LIST_TIMEOUT_MS),
+          signal: options.signal,
+          secrets: this.secrets,
+          fetchFn: this.fetchFn,
+        }),
+      options.signal,
+    );
+    let index = 0;
+    let result;
+    try {
+      result = await parseJsonStream(body, ['items', '*'], ({ value }) => {
+        const parsed = argoApplicationSchema.safeParse(value);
+        if (!parsed.success) {
+          throw new UpstreamError(
+            `GET /api/v1/applications answered an unexpected shape at items.${index}.${issueAt(
+              parsed.error,
+            )}`,
+            200,
+            'malformed',
+          );
+        }
+        index++;
+        onApp(parsed.data);
+      });
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      throw new UpstreamError(
+        `GET /api/v1/applications answered malformed JSON: ${
+          (error as Error).message
+        }`,
+        200,
+        'malformed',
+      );
+    }
+    const meta = result.rest.metadata as { resourceVersion?: unknown } | null;
+    const rv = meta?.resourceVersion;
+    return {
+      ...(typeof rv === 'string' && rv ? { resourceVersion: rv } : {}),
+      count: result.count,
+    };
+  }
+
+  /**
+   * Follows `GET /api/v1/stream/applications` from `resourceVersion` (Argo CD then sends only
+   * newer changes) until the signal aborts (resolves) or the stream ends or breaks (rejects:
+   * the caller re-lists, since Argo CD cannot replay what it missed meanwhile).
+   */
+  async watchApplications(options: {
+    resourceVersion?: string;
+    onEvent: (event: ArgoStreamEvent) => void;
+    signal: AbortSignal;
+  }): Promise<void> {
+    const query = new URLSearchParams({ fields: WATCH_FIELDS.join(',') });
+    if (options.resourceVersion) {
+      query.set('resourceVersion', options.resourceVersion);
+    }
+    const url = `${this.baseUrl}/api/v1/stream/applications?${query}`;
+    const body = await this.authorized(
+      token =>
+        openStream(url, {
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'text/event-stream',
+          },
+          connectTimeoutMs: this.timeoutMs,
+          idleTimeoutMs: STREAM_IDLE_MS,
+          signal: options.signal,
+          secrets: this.secrets,
+          fetchFn: this.fetchFn,
+        }),
+      options.signal,
+    );
+    try {
+      await readEventStream(body, options.onEvent);
+    } catch (error) {
+      if (options.signal.aborted) return;
+      throw error;
+    }
+    if (options.signal.aborted) return;
+    throw new UpstreamError(
+      'GET /api/v1/stream/applications ended',
+      undefined,
+      'unreachable',
+    );
+  }
+
+  getApplication(
+    ref: ArgoAppRef,
+    options?: ArgoCallOptions & { refresh?: 'normal' | 'hard' },
+  ) {
+    const query = new URLSearchParams();
+    if (options?.refresh) query.set('refresh', options.refresh);
+    return this.request(
+      'GET',
+      this.appPath(ref, '', query),
+      argoApplicationSchema,
+      options,
+    );
+  }
+
+  getResourceTree(ref: ArgoAppRef, options?: ArgoCallOptions) {
+    return this.request(
+      'GET',
+      this.appPath(ref, '/resource-tree'),
+      argoResourceTreeSchema,
+      options,
+    );
+  }
+
+  getRevisionMetadata(
+    ref: ArgoAppRef,
+    revision: string,
+    options?: ArgoCallOptions,
+  ) {
+    return this.request(
+      'GET',
+      this.appPath(ref, `/revisions/${encodeURIComponent(revision)}/metadata`),
+      argoRevisionMetadataSchema,
+      options,
+    );
+  }
+
+  sync(ref: ArgoAppRef, options?: ArgoCallOptions) {
+    return this.request(
+      'POST',
+      this.appPath(ref, '/sync'),
+      argoApplicationSchema,
+      {
+        ...options,
+        body: {
+          name: ref.name,
+          ...(ref.appNamespace ? { appNamespace: ref.appNamespace } : {}),
+        },
+      },
+    );
+  }
+
+  rollback(ref: ArgoAppRef, id: number, options?: ArgoCallOptions) {
+    return this.request(
+      'POST',
+      this.appPath(ref, '/rollback'),
+      argoApplicationSchema,
+      {
+        ...options,
+        body: {
+          name: ref.name,
+          id,
+          ...(ref.appNamespace ? { appNamespace: ref.appNamespace } : {}),
+        },
+      },
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  DeploymentApp,
+  DeploymentAppRef,
+  DeploymentSink,
+  DeploymentSource,
+} from '@internal/backstage-plugin-gitops-node';
+import { runInformer } from '../informer';
+import type { ArgoCdClient } from './ArgoCdClient';
+import { toDeploymentApp } from './mapping';
+import { mergeResources } from './resources';
+
+const ref = (app: DeploymentAppRef) => ({
+  name: app.name,
+  appNamespace: app.namespace,
+});
+
+/**
+ * One Argo CD instance as a deployment source: an informer over its REST API (a projected list,
+ * then the application stream from the list's resourceVersion, a re-list on the slow resync or
+ * when the stream breaks), plus the calls a person's page or action needs.
+ */
+export class ArgoCdSource implements DeploymentSource {
+  readonly provider = 'argocd';
+
+  constructor(
+    private readonly client: ArgoCdClient,
+    private readonly options: {
+      logger: LoggerService;
+      resyncMs: number;
+      retryMs?: { min: number; max: number };
+    },
+  ) {}
+
+  get name() {
+    return this.client.name;
+  }
+
+  get webUrl() {
+    return this.client.webUrl;
+  }
+
+  get secrets() {
+    return this.client.secrets;
+  }
+
+  private app(raw: Parameters<typeof toDeploymentApp>[1]): DeploymentApp {
+    return toDeploymentApp(this.name, raw, { detailed: true });
+  }
+
+  run(sink: DeploymentSink, signal: AbortSignal): Promise<void> {
+    return runInformer(
+      {
+        name: `argocd ${this.name}`,
+        list: async listSignal => {
+          const apps: DeploymentApp[] = [];
+          const result = await this.client.listApplications(
+            raw =>
+              apps.push(toDeploymentApp(this.name, raw, { detailed: false })),
+            { signal: listSignal },
+          );
+          await sink.replaceAll(apps);
+          return result;
+        },
+        watch: (resourceVersion, watchSignal) =>
+          this.client.watchApplications({
+            resourceVersion,
+            signal: watchSignal,
+            onEvent: event => {
+              const app = this.app(event.application);
+              if (event.type === 'DELETED') sink.remove(app);
+              else sink.upsert(app);
+            },
+          }),
+        setStatus: status => sink.setStatus(status),
+        resyncMs: this.options.resyncMs,
+        retryMs: this.options.retryMs,
+        logger: this.options.logger,
+        secrets: this.client.secrets,
+      },
+      signal,
+    );
+  }
+
+  async getApp(app: DeploymentAppRef, signal?: AbortSignal) {
+    return this.app(await this.client.getApplication(ref(app), { signal }));
+  }
+
+  async getResources(app: DeploymentAppRef, signal?: AbortSignal) {
+    const [full, tree] = await Promise.all([
+      this.client.getApplication(ref(app), { signal }),
+      this.client.getResourceTree(ref(app), { signal }),
+    ]);
+    return mergeResources(full.status?.resources ?? [], tree.nodes ?? []);
+  }
+
+  async getRevisionMetadata(
+    app: DeploymentAppRef,
+    revision: string,
+    signal?: AbortSignal,
+  ) {
+    const meta = await this.client.getRevisionMetadata(ref(app), revision, {
+      signal,
+    });
+    return {
+      ...(meta.author ? { author: meta.author } : {}),
+      ...(meta.message ? { message: meta.message } : {}),
+      ...(meta.date ? { date: meta.date } : {}),
+    };
+  }
+
+  async sync(app: DeploymentAppRef) {
+    return this.app(await this.client.sync(ref(app)));
+  }
+
+  async refresh(app: DeploymentAppRef) {
+    return this.app(
+      await this.client.getApplication(ref(app), { refresh: 'normal' }),
+    );
+  }
+
+  async rollback(app: DeploymentAppRef, id: number) {
+    return this.app(await this.client.rollback(ref(app), id));
+  }
+}

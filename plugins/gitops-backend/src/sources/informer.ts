@@ -1,0 +1,94 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SourceState } from '@internal/backstage-plugin-gitops-node';
+import { describeError } from '../util/errors';
+
+/** How an informer lists and watches one upstream. */
+export type InformerOptions = {
+  /** For log lines, e.g. `argocd argocd-main`. */
+  name: string;
+  /** A complete list, handed to the store; answers the version to watch from. */
+  list(signal: AbortSignal): Promise<{ resourceVersion?: string }>;
+  /** Changes after `resourceVersion`; resolves when aborted, rejects when the stream ends or breaks. */
+  watch(resourceVersion: string | undefined, signal: AbortSignal): Promise<void>;
+  setStatus(status: SourceState): void;
+  /** A full re-list this often while the stream is healthy (a slow resync). */
+  resyncMs: number;
+  logger: LoggerService;
+  secrets?: string[];
+  /** Waits after failures: doubling from `min` up to `max` (default 1 s … 60 s). */
+  retryMs?: { min: number; max: number };
+};
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * The informer loop, as Kubernetes controllers and Argo CD's UI run it: list, then watch from
+ * the list's version; a full re-list only on the slow resync or when the stream can't go on. A
+ * failure keeps the last good state (reported `stale`), is logged once (until it changes or
+ * recovers) and retried with backoff. Never throws; returns when the signal aborts.
+ */
+export async function runInformer(
+  options: InformerOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const { logger } = options;
+  const retry = options.retryMs ?? { min: 1000, max: 60_000 };
+  let listed = false;
+  let failures = 0;
+  let lastError: string | undefined;
+  while (!signal.aborted) {
+    try {
+      const { resourceVersion } = await options.list(signal);
+      listed = true;
+      if (lastError) {
+        logger.info(`gitops: ${options.name} recovered`);
+        lastError = undefined;
+      }
+      failures = 0;
+      options.setStatus({ state: 'ok' });
+      const resync = new AbortController();
+      const timer = setTimeout(() => resync.abort(), options.resyncMs);
+      try {
+        await options.watch(
+          resourceVersion,
+          AbortSignal.any([signal, resync.signal]),
+        );
+      } catch (error) {
+        if (!resync.signal.aborted) throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      failures++;
+      const delay = Math.min(retry.min * 2 ** (failures - 1), retry.max);
+      const message = describeError(error, options.secrets);
+      if (message !== lastError) {
+        logger.warn(
+          `gitops: ${options.name}: ${message}; ${
+            listed ? 'keeping the last good state, ' : ''
+          }listing again in ${Math.round(delay / 100) / 10}s`,
+        );
+      } else {
+        logger.debug(`gitops: ${options.name}: still failing: ${message}`);
+      }
+      lastError = message;
+      options.setStatus({
+        state: listed ? 'stale' : 'error',
+        error: message,
+      });
+      await sleep(delay, signal);
+    }
+  }
+}

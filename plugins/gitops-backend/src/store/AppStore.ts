@@ -1,0 +1,358 @@
+import type {
+  DeploymentApp,
+  SourceState,
+} from '@internal/backstage-plugin-gitops-node';
+import type { SelectorRequirement } from '../entities/labelSelector';
+import { matchesLabelSelector } from '../entities/labelSelector';
+import { compareResourceVersions } from './resourceVersion';
+import { interned } from './intern';
+
+/** `<instance>/<app namespace>/<name>`: unique across instances. */
+export type AppKey = string;
+
+export const appKey = (
+  app: Pick<DeploymentApp, 'instance' | 'name' | 'namespace'>,
+): AppKey => `${app.instance}/${app.namespace ?? ''}/${app.name}`;
+
+/**
+ * A change of one application. `changed` is a change the pages show; `touched` only moved its
+ * resourceVersion (a reconciliation): nothing a page shows, but cached details of it (the
+ * resource tree) are no longer known to be current.
+ */
+export type AppChange = {
+  kind: 'changed' | 'touched';
+  key: AppKey;
+  before?: DeploymentApp;
+  after?: DeploymentApp;
+};
+
+/** Which applications a query wants: the entity's annotations, parsed. */
+export type AppQuery = {
+  names?: string[];
+  selector?: SelectorRequirement[];
+  instance?: string;
+  appNamespace?: string;
+  project?: string;
+};
+
+type Index = Map<string, Set<AppKey>>;
+
+const add = (index: Index, value: string, key: AppKey) => {
+  let set = index.get(value);
+  if (!set) index.set(value, (set = new Set()));
+  set.add(key);
+};
+const drop = (index: Index, value: string, key: AppKey) => {
+  const set = index.get(value);
+  if (!set) return;
+  set.delete(key);
+  if (set.size === 0) index.delete(value);
+};
+
+/** What of an application the pages show: everything but its resourceVersion. */
+export function appSignature(app: DeploymentApp): string {
+  const { resourceVersion: _rv, ...rest } = app;
+  return JSON.stringify(rest);
+}
+
+/**
+ * What a summary record (no `history`: a projected list) carries: no history and no operation
+ * details either (sync or rollback, who started it, its message, its revision).
+ */
+function summarySignature(app: DeploymentApp): string {
+  const { resourceVersion: _rv, history: _h, operation, ...rest } = app;
+  return JSON.stringify({
+    ...rest,
+    operation: operation && {
+      phase: operation.phase,
+      startedAt: operation.startedAt,
+      finishedAt: operation.finishedAt,
+    },
+  });
+}
+
+/**
+ * Every application of every deployment source, compact and indexed by name, by label
+ * `key=value` (and key), by project and by destination namespace, so a selector lookup costs
+ * the applications it matches, not the fleet. Sources feed it (list, then events); listeners
+ * hear each change synchronously and batch their own work.
+ */
+export class AppStore {
+  private readonly apps = new Map<AppKey, DeploymentApp>();
+  private readonly signatures = new Map<AppKey, string>();
+  /** resourceVersions of deleted applications, so a late older event can't bring one back. */
+  private readonly tombstones = new Map<AppKey, string>();
+  private readonly byInstance: Index = new Map();
+  private readonly byName: Index = new Map();
+  private readonly byLabel: Index = new Map();
+  private readonly byLabelKey: Index = new Map();
+  private readonly byProject: Index = new Map();
+  private readonly byNamespace: Index = new Map();
+  private readonly states = new Map<string, SourceState & { since: Date }>();
+  private readonly listeners: Array<(change: AppChange) => void> = [];
+  private readonly statusListeners: Array<(instance: string) => void> = [];
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  get size() {
+    return this.apps.size;
+  }
+
+  onChange(listener: (change: AppChange) => void) {
+    this.listeners.push(listener);
+  }
+
+  onStatus(listener: (instance: string) => void) {
+    this.statusListeners.push(listener);
+  }
+
+  get(key: AppKey): DeploymentApp | undefined {
+    return this.apps.get(key);
+  }
+
+  /** The applications of one source. */
+  ofInstance(instance: string): DeploymentApp[] {
+    return [...(this.byInstance.get(instance) ?? [])].map(k => this.apps.get(k)!);
+  }
+
+  status(instance: string) {
+    return this.states.get(instance);
+  }
+
+  setStatus(instance: string, status: SourceState) {
+    const current = this.states.get(instance);
+    if (current?.state === status.state && current.error === status.error) {
+      return;
+    }
+    this.states.set(instance, { ...status, since: this.now() });
+    for (const listener of this.statusListeners) listener(instance);
+  }
+
+  /**
+   * Adds or replaces an application. From a stream, a version older than the stored one (an
+   * out-of-order event) or the same version again (a duplicate) is ignored; a complete list
+   * (`fromList`) always wins. An application without history (a projected list carries none)
+   * keeps the history the store has while nothing it shows changed.
+   */
+  upsert(incoming: DeploymentApp, options: { fromList?: boolean } = {}): void {
+    const app = compact(incoming);
+    const key = appKey(app);
+    const before = this.apps.get(key);
+    if (!options.fromList) {
+      const newer = (than: string | undefined) => {
+        const order = compareResourceVersions(app.resourceVersion, than);
+        return order === undefined || order > 0;
+      };
+      if (before && !newer(before.resourceVersion)) return;
+      if (!before && this.tombstones.has(key)) {
+        if (!newer(this.tombstones.get(key))) return;
+        this.tombstones.delete(key);
+      }
+    }
+    const beforeSignature = this.signatures.get(key);
+    if (
+      before &&
+      app.history === undefined &&
+      before.history !== undefined &&
+      summarySignature(app) === summarySignature(before)
+    ) {
+      // A summary of what the store knows in detail: nothing changed.
+      return;
+    }
+    const signature = appSignature(app);
+    if (before && signature === beforeSignature) {
+      if (app.resourceVersion === before.resourceVersion) return;
+      this.store(key, app, before, 'touched');
+      return;
+    }
+    this.signatures.set(key, signature);
+    this.store(key, app, before, 'changed');
+  }
+
+  remove(
+    instance: string,
+    ref: Pick<DeploymentApp, 'name' | 'namespace' | 'resourceVersion'>,
+  ) {
+    const key = appKey({ instance, ...ref });
+    const before = this.apps.get(key);
+    if (!before) return;
+    if (ref.resourceVersion) {
+      if (this.tombstones.size >= 10_000) {
+        this.tombstones.delete(this.tombstones.keys().next().value!);
+      }
+      this.tombstones.set(key, ref.resourceVersion);
+    }
+    this.unindex(key, before);
+    this.apps.delete(key);
+    this.signatures.delete(key);
+    this.emit({ kind: 'changed', key, before });
+  }
+
+  /**
+   * Replaces every application of an instance with a complete list: the missing ones are
+   * removed, the others upserted (unchanged ones cause no change).
+   */
+  async replaceAll(
+    instance: string,
+    apps: Iterable<DeploymentApp>,
+    yieldEvery = 2000,
+  ): Promise<void> {
+    const seen = new Set<AppKey>();
+    let n = 0;
+    for (const app of apps) {
+      seen.add(appKey({ ...app, instance }));
+      this.upsert({ ...app, instance }, { fromList: true });
+      if (++n % yieldEvery === 0) {
+        await new Promise<void>(resolve => setImmediate(resolve));
+      }
+    }
+    for (const key of [...(this.byInstance.get(instance) ?? [])]) {
+      if (!seen.has(key)) {
+        const { name, namespace } = this.apps.get(key)!;
+        this.remove(instance, { name, namespace });
+      }
+    }
+    // The list is the truth now: nothing it has was deleted.
+    for (const key of seen) this.tombstones.delete(key);
+  }
+
+  /** The applications a query matches, found through the indexes. */
+  select(query: AppQuery): DeploymentApp[] {
+    const names = query.names ?? [];
+    const selector = query.selector ?? [];
+    if (names.length === 0 && selector.length === 0) return [];
+    const candidates = new Set<AppKey>();
+    for (const name of names) {
+      for (const key of this.byName.get(name) ?? []) candidates.add(key);
+    }
+    if (selector.length > 0) {
+      for (const key of this.selectorCandidates(selector)) candidates.add(key);
+    }
+    const out: DeploymentApp[] = [];
+    for (const key of candidates) {
+      const app = this.apps.get(key)!;
+      if (!this.accepts(query, app)) continue;
+      if (
+        names.includes(app.name) ||
+        (selector.length > 0 && matchesLabelSelector(selector, app.labels))
+      ) {
+        out.push(app);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the query's instance, namespace and project filters let the app in. */
+  accepts(query: AppQuery, app: DeploymentApp): boolean {
+    if (query.instance && query.instance !== app.instance) return false;
+    if (
+      query.appNamespace &&
+      app.namespace &&
+      query.appNamespace !== app.namespace
+    ) {
+      return false;
+    }
+    return !query.project || query.project === app.project;
+  }
+
+  /** The smallest indexed set that contains every match of the selector. */
+  private selectorCandidates(selector: SelectorRequirement[]): Set<AppKey> {
+    let best: Set<AppKey> | undefined;
+    for (const r of selector) {
+      let set: Set<AppKey> | undefined;
+      if (r.op === 'in') {
+        set = new Set();
+        for (const v of r.values) {
+          for (const k of this.byLabel.get(`${r.key}=${v}`) ?? []) set.add(k);
+        }
+      } else if (r.op === 'exists') {
+        set = this.byLabelKey.get(r.key) ?? new Set();
+      }
+      if (set && (!best || set.size < best.size)) best = set;
+    }
+    // Only `notin` / `!key`: every application is a candidate.
+    return best ?? new Set(this.apps.keys());
+  }
+
+  /** Applications deploying into a namespace (any instance). */
+  inNamespace(namespace: string): DeploymentApp[] {
+    return [...(this.byNamespace.get(namespace) ?? [])].map(
+      k => this.apps.get(k)!,
+    );
+  }
+
+  inProject(project: string): DeploymentApp[] {
+    return [...(this.byProject.get(project) ?? [])].map(k => this.apps.get(k)!);
+  }
+
+  private store(
+    key: AppKey,
+    app: DeploymentApp,
+    before: DeploymentApp | undefined,
+    kind: AppChange['kind'],
+  ) {
+    if (before) this.unindex(key, before);
+    this.apps.set(key, app);
+    this.index(key, app);
+    this.emit({ kind, key, before, after: app });
+  }
+
+  private index(key: AppKey, app: DeploymentApp) {
+    add(this.byInstance, app.instance, key);
+    add(this.byName, app.name, key);
+    for (const [k, v] of Object.entries(app.labels)) {
+      add(this.byLabel, `${k}=${v}`, key);
+      add(this.byLabelKey, k, key);
+    }
+    if (app.project) add(this.byProject, app.project, key);
+    const ns = app.destination?.namespace;
+    if (ns) add(this.byNamespace, ns, key);
+  }
+
+  private unindex(key: AppKey, app: DeploymentApp) {
+    drop(this.byInstance, app.instance, key);
+    drop(this.byName, app.name, key);
+    for (const [k, v] of Object.entries(app.labels)) {
+      drop(this.byLabel, `${k}=${v}`, key);
+      drop(this.byLabelKey, k, key);
+    }
+    if (app.project) drop(this.byProject, app.project, key);
+    const ns = app.destination?.namespace;
+    if (ns) drop(this.byNamespace, ns, key);
+  }
+
+  private emit(change: AppChange) {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+/** Shares the strings thousands of applications repeat (label keys and values, repo URLs, ...). */
+function compact(app: DeploymentApp): DeploymentApp {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(app.labels)) {
+    labels[interned(k)] = interned(v);
+  }
+  return {
+    ...app,
+    instance: interned(app.instance),
+    ...(app.namespace ? { namespace: interned(app.namespace) } : {}),
+    ...(app.project ? { project: interned(app.project) } : {}),
+    labels,
+    ...(app.destination
+      ? {
+          destination: {
+            ...(app.destination.server
+              ? { server: interned(app.destination.server) }
+              : {}),
+            ...(app.destination.namespace
+              ? { namespace: app.destination.namespace }
+              : {}),
+            ...(app.destination.name
+              ? { name: interned(app.destination.name) }
+              : {}),
+          },
+        }
+      : {}),
+    ...(app.repoURL ? { repoURL: interned(app.repoURL) } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+import type {
+  BackupClusterData,
+  CostRow,
+  DeploymentSource,
+} from '@internal/backstage-plugin-gitops-node';
+import type { SourceKind, SourceStatus } from '@internal/backstage-plugin-gitops-common';
+import { AppStore } from './AppStore';
+import { SourceDataStore, type SourceEntry } from './SourceDataStore';
+
+/** A cost source's totals over one window, indexed by namespace. */
+export type CostTotals = {
+  cluster: string;
+  window: string;
+  currency: string;
+  labelKey: string;
+  byNamespace: Map<string, CostRow[]>;
+};
+
+export const costKey = (cluster: string, window: string) =>
+  `${cluster}@${window}`;
+
+export function costTotals(
+  base: Omit<CostTotals, 'byNamespace'>,
+  rows: CostRow[],
+): CostTotals {
+  const byNamespace = new Map<string, CostRow[]>();
+  for (const row of rows) {
+    if (!row.namespace) continue;
+    let list = byNamespace.get(row.namespace);
+    if (!list) byNamespace.set(row.namespace, (list = []));
+    list.push(row);
+  }
+  return { ...base, byNamespace };
+}
+
+/**
+ * Everything the plugin knows of the fleet, in memory: the applications of every deployment
+ * source, the cost totals of every cost source and window, the backups of every cluster, and
+ * how each feed stands. Views are computed from it; nothing here asks an upstream.
+ */
+export class GitopsStore {
+  readonly apps: AppStore;
+  readonly costs: SourceDataStore<CostTotals>;
+  readonly backups: SourceDataStore<BackupClusterData>;
+  /** Deployment sources by name (their web URLs, and the calls a person's action needs). */
+  readonly deployments = new Map<string, DeploymentSource>();
+
+  constructor(now: () => Date) {
+    this.apps = new AppStore(now);
+    this.costs = new SourceDataStore(now);
+    this.backups = new SourceDataStore(now);
+  }
+
+  /** How a deployment source's feed stands, for an answer's `sources`. */
+  deploymentStatus(name: string): SourceStatus {
+    const status = this.apps.status(name);
+    if (!status) {
+      return { kind: 'argocd', name, status: 'error', error: 'not read yet' };
+    }
+    return {
+      kind: 'argocd',
+      name,
+      status: status.state,
+      ...(status.state !== 'ok' ? { fetchedAt: status.since.toISOString() } : {}),
+      ...(status.error ? { error: status.error } : {}),
+    };
+  }
+
+  static entryStatus(
+    kind: SourceKind,
+    name: string,
+    entry: SourceEntry<unknown> | undefined,
+  ): SourceStatus {
+    if (!entry) return { kind, name, status: 'error', error: 'not configured' };
+    return {
+      kind,
+      name,
+      status: entry.state,
+      ...(entry.fetchedAt ? { fetchedAt: entry.fetchedAt.toISOString() } : {}),
+      ...(entry.error ? { error: entry.error } : {}),
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  EntityResources,
+  ResourceNode,
+} from '@internal/backstage-plugin-gitops-common';
+import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
+import { workloadSpecOf } from '../entities/workloads';
+import { appKey, type AppKey } from '../store/AppStore';
+import type { GitopsStore } from '../store/GitopsStore';
+import { BoundedMap } from '../util/BoundedMap';
+import { describeError } from '../util/errors';
+import { Singleflight } from '../util/singleflight';
+import type { OverviewBuilder } from './overviewBuilder';
+
+/**
+ * The resource trees of an entity's applications for the GitOps tab: asked of the source once
+ * per application and kept until that application's next event (any, a reconciliation too),
+ * so a tab view of unchanged applications makes no upstream call; concurrent misses share one.
+ */
+export class ResourcesView {
+  private readonly trees = new BoundedMap<AppKey, ResourceNode[]>(5_000);
+  private readonly flights = new Singleflight();
+
+  constructor(
+    private readonly deps: {
+      store: GitopsStore;
+      builder: OverviewBuilder;
+      appsOf: (entity: Entity) => DeploymentApp[];
+    },
+  ) {
+    deps.store.apps.onChange(change => this.trees.delete(change.key));
+  }
+
+  private tree(app: DeploymentApp): Promise<ResourceNode[]> {
+    const key = appKey(app);
+    const known = this.trees.get(key);
+    if (known) return Promise.resolve(known);
+    return this.flights.do(key, async () => {
+      const source = this.deps.store.deployments.get(app.instance);
+      if (!source?.getResources) return [];
+      const nodes = await source.getResources({
+        name: app.name,
+        namespace: app.namespace,
+      });
+      this.trees.set(key, nodes);
+      return nodes;
+    });
+  }
+
+  async resources(entity: Entity, window: string): Promise<EntityResources> {
+    const spec = workloadSpecOf(entity);
+    const apps = this.deps.appsOf(entity);
+    const failures = new Map<string, string>();
+    const applications = await Promise.all(
+      apps.map(async app => {
+        let resources: ResourceNode[] = [];
+        try {
+          resources = await this.tree(app);
+        } catch (error) {
+          const source = this.deps.store.deployments.get(app.instance);
+          failures.set(app.instance, describeError(error, source?.secrets));
+        }
+        return {
+          instance: app.instance,
+          name: app.name,
+          environment: this.deps.builder.environmentOf(app),
+          resources,
+        };
+      }),
+    );
+    const sources = this.deps.builder.sources(spec, window, false).map(s => {
+      const failure = failures.get(s.name);
+      return s.kind === 'argocd' && failure
+        ? { ...s, status: 'error' as const, error: failure }
+        : s;
+    });
+    return { entityRef: spec.entityRef, applications, sources };
+  }
+}
