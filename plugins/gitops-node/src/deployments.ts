@@ -42,8 +42,10 @@ export type DeploymentApp = {
   images: string[];
   operation?: ApplicationOperation;
   /**
-   * The deployment history, oldest first; `undefined` while unknown (a projected list does not
-   * carry it: the portal asks `getApp` for the applications it shows).
+   * The deployment history, oldest first. `undefined` marks a summary record (a projected list
+   * carries no history, nor who started an operation, its message or revision): the portal
+   * asks `getApp` for the applications it shows, and keeps what it knew while a summary says
+   * nothing changed.
    */
   history?: DeploymentHistoryRecord[];
   /** The object's version, when the engine tells: orders events (a lower one is older). */
@@ -70,7 +72,9 @@ export interface DeploymentSink {
   /** An application was added or changed (ignored when older than what the sink has). */
   upsert(app: DeploymentApp): void;
   /** An application was deleted. */
-  remove(app: Pick<DeploymentApp, 'name' | 'resourceVersion'>): void;
+  remove(
+    app: Pick<DeploymentApp, 'name' | 'namespace' | 'resourceVersion'>,
+  ): void;
   setStatus(status: SourceState): void;
 }
 
