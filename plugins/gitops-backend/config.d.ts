@@ -44,7 +44,10 @@ export interface Config {
         username?: string;
         /** @visibility secret */
         password?: string;
-        /** Timeout of every call, in ms (default 5000). @visibility backend */
+        /**
+         * Timeout of every call, in ms (default 5000; for the list of all applications, of its
+         * first byte and of any silence while it arrives, default 60000). @visibility backend
+         */
         timeoutMs?: number;
         /** Cluster (cost / Velero name) that in-cluster destinations run in. @visibility backend */
         cluster?: string;

@@ -5,7 +5,10 @@ describe('parseGitopsConfig', () => {
     const config = parseGitopsConfig(undefined);
     expect(config.environments).toEqual(['dev', 'staging', 'prod']);
     expect(config.environmentLabel).toBe('environment');
-    expect(config.refreshIntervalSeconds).toBe(30);
+    expect(config.argocd.resyncMinutes).toBe(10);
+    expect(config.cost.refreshMinutes).toBe(60);
+    expect(config.catalogRefreshSeconds).toBe(30);
+    expect(config.permissionCacheSeconds).toBe(10);
     expect(config.argocd.instances).toEqual([]);
     expect(config.cost.window).toBe('7d');
     expect(config.velero.clusters).toEqual([]);
@@ -64,7 +67,7 @@ describe('parseGitopsConfig', () => {
       { velero: { clusters: [{ name: 'c', url: 'http://k8s' }] } },
       'gitops.velero.clusters[0].token',
     ],
-    [{ refreshIntervalSeconds: 0 }, 'gitops.refreshIntervalSeconds'],
+    [{ argocd: { resyncMinutes: 0 } }, 'gitops.argocd.resyncMinutes'],
     [
       {
         argocd: {

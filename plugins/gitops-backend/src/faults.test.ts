@@ -4,6 +4,7 @@ import request from 'supertest';
 import {
   startGitopsBackend,
   startTestFleet,
+  waitFor,
 } from './__testUtils__/fleetBackend';
 
 // Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
@@ -11,11 +12,31 @@ jest.setTimeout(60_000);
 
 const OVERVIEW = '/api/gitops/entities/component/default/payments-api/overview';
 
-/** Short timeouts so a hanging upstream fails fast. */
+/** Polls the overview until `ready` says it shows what the test waits for. */
+async function overviewWhen(
+  server: Parameters<typeof request>[0],
+  ready: (body: EntityOverview) => boolean,
+  what: string,
+): Promise<EntityOverview> {
+  let body: EntityOverview | undefined;
+  await waitFor(
+    async () => {
+      const res = await request(server).get(OVERVIEW);
+      body = res.body;
+      return res.status === 200 && ready(res.body);
+    },
+    20_000,
+    what,
+  );
+  return body!;
+}
+
+/** Short timeouts so a hanging upstream fails fast; a re-list every 1.2 s. */
 const shortTimeouts = (gitops: any) => ({
   ...gitops,
   argocd: {
     ...gitops.argocd,
+    resyncMinutes: 0.02,
     instances: gitops.argocd.instances.map((i: any) => ({
       ...i,
       timeoutMs: 1500,
@@ -75,6 +96,7 @@ describe('one failing upstream never fails the page', () => {
       }
       const backend = await startGitopsBackend({
         fleet,
+        cold: true,
         gitops: g => {
           const out = shortTimeouts(g);
           if (fault === 'expired-token') {
@@ -88,11 +110,22 @@ describe('one failing upstream never fails the page', () => {
           return out;
         },
       });
+      // A page view never waits on the upstream: it answers at once, whatever the state.
       const started = Date.now();
-      const res = await request(backend.server).get(OVERVIEW);
-      expect(Date.now() - started).toBeLessThan(1500);
-      expect(res.status).toBe(200);
-      const body = res.body as EntityOverview;
+      expect((await request(backend.server).get(OVERVIEW)).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+      const body = await overviewWhen(
+        backend.server,
+        b =>
+          b.sources.some(
+            s =>
+              s.name === 'argocd-prod' && s.error && s.error !== 'not read yet',
+          ) &&
+          b.sources
+            .filter(x => x.name !== 'argocd-prod')
+            .every(x => x.status === 'ok'),
+        'argocd-prod to fail and the rest to be read',
+      );
       const prod = body.sources.find(s => s.name === 'argocd-prod')!;
       expect(prod.status).toBe('error');
       expect(prod.error).toMatch(message);
@@ -113,11 +146,20 @@ describe('one failing upstream never fails the page', () => {
       await fleet.control.setFault('cluster-prod', fault as Fault);
       const backend = await startGitopsBackend({
         fleet,
+        cold: true,
         gitops: shortTimeouts,
       });
-      const res = await request(backend.server).get(OVERVIEW);
-      expect(res.status).toBe(200);
-      const body = res.body as EntityOverview;
+      const body = await overviewWhen(
+        backend.server,
+        b =>
+          b.sources.length === 6 &&
+          b.sources.every(x =>
+            x.name === 'cluster-prod'
+              ? x.status === 'error' && x.error !== 'not read yet'
+              : x.status === 'ok',
+          ),
+        'cluster-prod to fail and the rest to be read',
+      );
       for (const s of body.sources) {
         expect(s.status).toBe(s.name === 'cluster-prod' ? 'error' : 'ok');
       }
@@ -131,40 +173,67 @@ describe('one failing upstream never fails the page', () => {
     },
   );
 
-  it('keeps serving the last good data, flagged stale, when a refresh fails', async () => {
-    const backend = await startGitopsBackend({ fleet, gitops: shortTimeouts });
+  it('keeps serving the last good data, flagged stale, when a re-list fails, and heals', async () => {
+    const logs: string[] = [];
+    const backend = await startGitopsBackend({
+      fleet,
+      gitops: shortTimeouts,
+      logs,
+    });
     await fleet.control.setFault('argocd-prod', { status: 500 });
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
-    const body = (await request(backend.server).get(OVERVIEW))
-      .body as EntityOverview;
+    const body = await overviewWhen(
+      backend.server,
+      b => b.sources.find(s => s.name === 'argocd-prod')?.status === 'stale',
+      'argocd-prod to be stale',
+    );
     const prod = body.sources.find(s => s.name === 'argocd-prod')!;
-    expect(prod.status).toBe('stale');
     expect(prod.error).toMatch(/HTTP 500/);
+    expect(prod.fetchedAt).toBeDefined();
+    // Nothing disappears: prod is still there, from the last good list.
     expect(body.environments.map(e => e.name)).toEqual([
       'dev',
       'staging',
       'prod',
     ]);
+    // Retries go on with backoff; the failure is logged once, not per retry.
+    await new Promise(r => setTimeout(r, 3500));
+    expect(
+      logs.filter(l => l.startsWith('warn') && l.includes('argocd argocd-prod'))
+        .length,
+    ).toBe(1);
     await fleet.control.clearFaults();
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
-    const healed = (await request(backend.server).get(OVERVIEW))
-      .body as EntityOverview;
-    expect(healed.sources.find(s => s.name === 'argocd-prod')).toMatchObject({
-      status: 'ok',
-    });
+    await overviewWhen(
+      backend.server,
+      b => b.sources.find(s => s.name === 'argocd-prod')?.status === 'ok',
+      'argocd-prod to heal',
+    );
+    expect(logs.some(l => l.includes('argocd argocd-prod recovered'))).toBe(
+      true,
+    );
     await backend.stop();
   });
 
   it('logs in again when Argo CD rejects an expired session, and serves the data', async () => {
     // The plugin runs on the system clock; the fleet's clock jumps two days ahead, past the
     // session token's exp, so Argo CD answers 401 to a token the plugin thinks valid.
-    const backend = await startGitopsBackend({ fleet, clock: 'system' });
+    const backend = await startGitopsBackend({
+      fleet,
+      clock: 'system',
+      gitops: shortTimeouts,
+    });
     await fleet.clock.advance(2 * 86_400_000);
     fleet.control.resetCounts();
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
+    // The next re-list: 401, one login, the list again.
+    await waitFor(
+      () =>
+        (fleet.control.counts().argo['argocd-prod']?.[
+          'GET /api/v1/applications'
+        ] ?? 0) >= 2,
+      10_000,
+      'a re-list after the login',
+    );
     const counts = fleet.control.counts().argo['argocd-prod'];
     expect(counts['POST /api/v1/session']).toBe(1);
-    expect(counts['GET /api/v1/applications']).toBe(2);
     const body = (await request(backend.server).get(OVERVIEW))
       .body as EntityOverview;
     expect(body.sources.find(s => s.name === 'argocd-prod')?.status).toBe('ok');

@@ -18,7 +18,7 @@ jest.setTimeout(60_000);
 
 const base = '/api/gitops/entities/component/default';
 
-describe('application actions are permission-checked, audited and refresh the snapshot', () => {
+describe('application actions are permission-checked, audited and update the store', () => {
   let fleet: Fleet;
   let cleanup: () => Promise<void>;
   let backend: GitopsTestBackend;
@@ -35,8 +35,6 @@ describe('application actions are permission-checked, audited and refresh the sn
   afterEach(async () => {
     // Let running operations finish so the next action is not refused by Argo CD.
     await fleet.clock.advance(20_000);
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-main');
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
   });
 
   const historyId = (app: string) => {
@@ -81,11 +79,16 @@ describe('application actions are permission-checked, audited and refresh the sn
       .set('authorization', mockCredentials.user.header(user))
       .send(c.action === 'rollback' ? { id: historyId(c.app) } : {});
 
-  it.each(CASES)('$action is denied (403) to a non-owner', async c => {
+  it.each(CASES)('$action is denied (403) to a non-owner, and the refusal audited', async c => {
     fleet.control.resetCounts();
+    auditor.createEvent.mockClear();
     const res = await post(c, STRANGER);
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
+    const event = await auditor.createEvent.mock.results[0].value;
+    expect(event.fail).toHaveBeenCalledWith({
+      error: expect.objectContaining({ name: 'NotAllowedError' }),
+    });
     // Nothing reached Argo CD.
     const calls = Object.values(fleet.control.counts().argo).flatMap(x =>
       Object.keys(x),
@@ -122,7 +125,7 @@ describe('application actions are permission-checked, audited and refresh the sn
     expect(event.success).toHaveBeenCalled();
   });
 
-  it('updates the snapshot and signals the entity right after a sync', async () => {
+  it('updates the store and signals the entity before the answer of a sync', async () => {
     backend.signals.length = 0;
     const c = CASES[0];
     expect((await post(c, OWNER)).status).toBe(200);

@@ -107,8 +107,8 @@ export const gitopsPlugin = createBackendPlugin({
         const builder = new OverviewBuilder({
           config,
           store,
-          costClusters: sources.costs.map(c => c.cluster),
-          backupClusters: sources.backups.map(b => b.cluster),
+          costSources: sources.costs,
+          backupSources: sources.backups,
           promotionsConfigured: Boolean(setup),
         });
         const views = new EntityViews({
@@ -218,7 +218,12 @@ export const gitopsPlugin = createBackendPlugin({
               ttlMs: config.cost.refreshMinutes * 60_000,
               appsOf,
             }),
-            actions: new ApplicationActions({ store, config, appsOf }),
+            actions: new ApplicationActions({
+              store,
+              config,
+              appsOf,
+              settled: () => views.settled(),
+            }),
             costWindows: windows,
             environments: config.environments,
             promotions: promotions?.service,

@@ -12,6 +12,10 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
@@ -33,6 +37,8 @@ import {
   capturingSignals,
   startGitopsBackend,
   startTestFleet,
+  untilReady,
+  waitFor,
 } from './__testUtils__/fleetBackend';
 
 // Real servers (the simulated fleet) and git on a shared 2-core machine: generous timeouts.
@@ -66,6 +72,7 @@ const entity = (name: string): Entity => ({
     annotations: { 'argocd/app-selector': `app=${name}` },
   },
   spec: { type: 'service', lifecycle: 'production', owner: OWNERS },
+  relations: [{ type: 'ownedBy', targetRef: OWNERS }],
 });
 const ENTITIES = ['payments-api', 'chores-api', 'schedule-bot'].map(entity);
 
@@ -91,6 +98,23 @@ const groupPermissions = mockServices.permissions.mock({
         result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       };
     })) as any,
+  // What the overview shows: the same rule as a condition the plugin applies itself.
+  authorizeConditional: (async (
+    queries: Array<{ permission: any }>,
+    options: { credentials: { principal: unknown } },
+  ) =>
+    queries.map(q => {
+      const user = (options.credentials.principal as { userEntityRef?: string })
+        .userEntityRef;
+      return q.permission.name === 'catalog.entity.read'
+        ? { result: AuthorizeResult.ALLOW }
+        : createCatalogConditionalDecision(
+            q.permission,
+            catalogConditions.isEntityOwner({
+              claims: MEMBERSHIP[user ?? ''] ?? [],
+            }),
+          );
+    })) as any,
 });
 
 async function startBackend(fleet: Fleet) {
@@ -108,8 +132,6 @@ async function startBackend(fleet: Fleet) {
         data: {
           gitops: {
             ...gitops,
-            argocd: { ...gitops.argocd, watch: false },
-            velero: { ...gitops.velero, watch: false },
             promotion: {
               committer: { name: 'Backstage', email: 'gitops@example.com' },
             },
@@ -142,6 +164,7 @@ async function startBackend(fleet: Fleet) {
       }),
     ],
   });
+  await untilReady(backend, ENTITIES[0]);
   return Object.assign(backend, { scheduler, auditor, signals, logs });
 }
 
@@ -168,10 +191,17 @@ describe('promotion routes against the simulated fleet', () => {
       '--format=%(refname) %(objectname)',
     );
   const head = () => git(fleet.git.bareRepoPath, 'rev-parse', 'main');
-  const refreshSnapshot = async () => {
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-main');
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-prod');
-  };
+  /** Waits until the stream has brought Argo CD's change and the promotion reached `state`. */
+  const untilPromotion = (entityPath: string, id: string, state: string) =>
+    waitFor(
+      async () =>
+        (
+          (await as(ALICE).get(`${entityPath}/promotions`))
+            .body as PromotionListResponse
+        ).items.some(p => p.id === id && p.state === state),
+      20_000,
+      `promotion ${id} to be ${state}`,
+    );
   const auditEvents = () =>
     backend.auditor.createEvent.mock.calls.map(([e]) => e);
 
@@ -297,10 +327,10 @@ describe('promotion routes against the simulated fleet', () => {
       }),
     );
 
-    // Argo CD picks the change up; the next snapshot moves the promotion to synced.
+    // Argo CD picks the change up; its events move the promotion to synced.
     await fleet.control.pollGit();
     await fleet.clock.advance(10_000);
-    await refreshSnapshot();
+    await untilPromotion(base, promotion.id, 'synced');
     const list = await as(ALICE).get(`${base}/promotions`);
     expect(list.status).toBe(200);
     const items = (list.body as PromotionListResponse).items;
@@ -352,10 +382,10 @@ describe('promotion routes against the simulated fleet', () => {
       }),
     );
 
-    // Prod syncs by hand: merged until someone syncs, then synced with the next snapshot.
+    // Prod syncs by hand: merged until someone syncs, then synced from its events.
     await fleet.control.pollGit();
     await fleet.clock.advance(10_000);
-    await refreshSnapshot();
+    await new Promise(r => setTimeout(r, 500));
     const merged = (await as(BOB).get(`${base}/promotions`))
       .body as PromotionListResponse;
     expect(merged.items[0]).toMatchObject({
@@ -364,7 +394,7 @@ describe('promotion routes against the simulated fleet', () => {
     });
     await manualSync(fleet, 'payments-api-prod');
     await fleet.clock.advance(10_000);
-    await refreshSnapshot();
+    await untilPromotion(base, promotion.id, 'synced');
     const synced = (await as(BOB).get(`${base}/promotions`))
       .body as PromotionListResponse;
     expect(synced.items[0]).toMatchObject({
@@ -412,7 +442,7 @@ describe('promotion routes against the simulated fleet', () => {
     expect(staging.status).toBe(201);
     await fleet.control.pollGit();
     await fleet.clock.advance(10_000);
-    await refreshSnapshot();
+    await untilPromotion(bot, staging.body.id, 'synced');
     const waiting = await as(ALICE).post(`${bot}/promotions`, {
       from: 'staging',
       to: 'prod',
@@ -513,7 +543,7 @@ describe('promotion routes against the simulated fleet', () => {
 });
 
 describe('promotion without a gitops repository', () => {
-  it('starts, serves the overview, and answers the promotion routes 503 saying what to configure', async () => {
+  it('starts, shows promotions as not configured, and answers the promotion actions 503 saying what to configure', async () => {
     const { fleet, cleanup } = await startTestFleet({ appsPerInstance: 0 });
     const backend = await startGitopsBackend({
       fleet,
@@ -523,8 +553,11 @@ describe('promotion without a gitops repository', () => {
       const path = '/api/gitops/entities/component/default/payments-api';
       const overview = await request(backend.server).get(`${path}/overview`);
       expect(overview.status).toBe(200);
+      expect(overview.body.promotionsConfigured).toBe(false);
+      const list = await request(backend.server).get(`${path}/promotions`);
+      expect(list.status).toBe(200);
+      expect(list.body).toEqual({ configured: false, items: [] });
       const responses = [
-        await request(backend.server).get(`${path}/promotions`),
         await request(backend.server)
           .post(`${path}/promotions/preview`)
           .set('authorization', mockCredentials.user.header())

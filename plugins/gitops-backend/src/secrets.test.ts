@@ -5,6 +5,7 @@ import {
   OWNER,
   startGitopsBackend,
   startTestFleet,
+  waitFor,
   type GitopsTestBackend,
 } from './__testUtils__/fleetBackend';
 
@@ -27,10 +28,13 @@ describe('secrets never leave the backend', () => {
     ({ fleet, cleanup } = await startTestFleet({ password: PASSWORD }));
     backend = await startGitopsBackend({
       fleet,
+      cold: true,
       gitops: g => ({
         ...g,
         argocd: {
           ...g.argocd,
+          // Re-lists every 1.2 s, so the faults below reach the informers.
+          resyncMinutes: 0.02,
           instances: [
             { ...g.argocd.instances[0], timeoutMs: 1500 }, // username + PASSWORD
             {
@@ -81,15 +85,22 @@ describe('secrets never leave the backend', () => {
     const server = backend.server;
     const auth = mockCredentials.user.header(OWNER);
 
-    const overview = await call(
-      request(server).get(`${base}/payments-api/overview`),
-    );
+    let overview!: request.Response;
+    await waitFor(async () => {
+      overview = await call(request(server).get(`${base}/payments-api/overview`));
+      const sources = overview.body.sources as Array<{ error?: string }>;
+      return (
+        sources.length === 6 &&
+        sources.every(x => !x.error || x.error !== 'not read yet') &&
+        sources.filter(x => x.error).length === 2
+      );
+    });
     expect(overview.status).toBe(200);
     // The failing sources are reported...
     const errors = overview.body.sources.filter((s: any) => s.error);
     expect(errors.map((s: any) => `${s.kind}:${s.name}`).sort()).toEqual([
-      'argocd:argocd-prod',
-      'velero:cluster-prod',
+      'backup:cluster-prod',
+      'deployment:argocd-prod',
     ]);
     // ...rejected for their credentials, which were sent.
     for (const s of errors) expect(s.error).toMatch(/HTTP 401/);
@@ -104,8 +115,9 @@ describe('secrets never leave the backend', () => {
         )
         .set('authorization', auth),
     );
+    const relist = () => new Promise(r => setTimeout(r, 2000));
     await fleet.control.setFault('argocd-main', { hang: true });
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-main');
+    await relist();
     await call(
       request(server)
         .post(
@@ -122,7 +134,7 @@ describe('secrets never leave the backend', () => {
         .set('authorization', auth),
     );
     await fleet.control.setFault('argocd-main', { status: 401 });
-    await backend.scheduler.triggerTask('gitops-refresh-argocd-argocd-main');
+    await relist();
     await fleet.control.clearFaults();
     await call(request(server).get(`${base}/payments-api/overview`));
     await call(request(server).get(`${base}/nope/overview`));

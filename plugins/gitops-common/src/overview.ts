@@ -23,8 +23,14 @@ export type OperationPhase =
   | 'Failed'
   | 'Error';
 
-/** Which upstream a piece of the overview came from. @public */
-export type SourceKind = 'argocd' | 'cost' | 'velero' | 'git';
+/**
+ * The role of the upstream a piece of the overview came from: a deployment engine (Argo CD,
+ * or another a backend module adds), a cost engine, a backup tool, the gitops repository.
+ * Which one is its `provider`.
+ *
+ * @public
+ */
+export type SourceKind = 'deployment' | 'cost' | 'backup' | 'git';
 
 /**
  * How one upstream source fared for this answer. A failing source never fails the whole
@@ -34,6 +40,8 @@ export type SourceKind = 'argocd' | 'cost' | 'velero' | 'git';
  */
 export type SourceStatus = {
   kind: SourceKind;
+  /** The engine or tool, e.g. `argocd`, `kubecost`, `opencost`, `velero`. */
+  provider: string;
   /** Argo CD instance or cluster name. */
   name: string;
   status: 'ok' | 'error' | 'stale';

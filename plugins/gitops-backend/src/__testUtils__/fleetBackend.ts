@@ -161,7 +161,7 @@ export function ownerPermissions(
                 not: {
                   anyOf: options.hidden.map(name =>
                     catalogConditions.hasMetadata({ key: 'name', value: name }),
-                  ),
+                  ) as [any, ...any[]],
                 },
               })
             : { result: AuthorizeResult.ALLOW };

@@ -23,6 +23,8 @@ export class ApplicationActions {
       store: GitopsStore;
       config: GitopsConfig;
       appsOf: (entity: Entity) => DeploymentApp[];
+      /** Resolves once the views include every change so far. */
+      settled: () => Promise<void>;
     },
   ) {}
 
@@ -77,6 +79,7 @@ export class ApplicationActions {
     }
     // The answer is the newest state: the pages see it before the stream repeats it.
     this.deps.store.apps.upsert(result);
+    await this.deps.settled();
     return {
       application: summarize(result, source, this.deps.config),
     };

@@ -54,11 +54,19 @@ export class GitopsStore {
   /** How a deployment source's feed stands, for an answer's `sources`. */
   deploymentStatus(name: string): SourceStatus {
     const status = this.apps.status(name);
+    const provider = this.deployments.get(name)?.provider ?? 'argocd';
     if (!status) {
-      return { kind: 'argocd', name, status: 'error', error: 'not read yet' };
+      return {
+        kind: 'deployment',
+        provider,
+        name,
+        status: 'error',
+        error: 'not read yet',
+      };
     }
     return {
-      kind: 'argocd',
+      kind: 'deployment',
+      provider,
       name,
       status: status.state,
       ...(status.state !== 'ok' ? { fetchedAt: status.since.toISOString() } : {}),
@@ -68,12 +76,16 @@ export class GitopsStore {
 
   static entryStatus(
     kind: SourceKind,
+    provider: string,
     name: string,
     entry: SourceEntry<unknown> | undefined,
   ): SourceStatus {
-    if (!entry) return { kind, name, status: 'error', error: 'not configured' };
+    if (!entry) {
+      return { kind, provider, name, status: 'error', error: 'not configured' };
+    }
     return {
       kind,
+      provider,
       name,
       status: entry.state,
       ...(entry.fetchedAt ? { fetchedAt: entry.fetchedAt.toISOString() } : {}),

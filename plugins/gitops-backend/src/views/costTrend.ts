@@ -85,10 +85,16 @@ export class CostTrendView {
         const source = costSources.get(cluster)!;
         try {
           rows.set(cluster, await this.daily(source, window, [...namespaces]));
-          sources.push({ kind: 'cost', name: cluster, status: 'ok' });
+          sources.push({
+            kind: 'cost',
+            provider: source.provider,
+            name: cluster,
+            status: 'ok',
+          });
         } catch (error) {
           sources.push({
             kind: 'cost',
+            provider: source.provider,
             name: cluster,
             status: 'error',
             error: describeError(error, source.secrets),

@@ -115,7 +115,7 @@ export class HistoryView {
       .sources(spec, window, false)
       .map(s => {
         const failure = failures.get(s.name);
-        return s.kind === 'argocd' && failure && !s.error
+        return s.kind === 'deployment' && failure && !s.error
           ? { ...s, error: `revision metadata: ${failure}` }
           : s;
       });

@@ -20,8 +20,9 @@ const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 export type OverviewBuilderOptions = {
   config: GitopsConfig;
   store: GitopsStore;
-  costClusters: string[];
-  backupClusters: string[];
+  /** The cost and backup sources' clusters, with their providers. */
+  costSources: Array<{ cluster: string; provider: string }>;
+  backupSources: Array<{ cluster: string; provider: string }>;
   promotionsConfigured: boolean;
 };
 
@@ -30,7 +31,13 @@ export type OverviewBuilderOptions = {
  * their version, and per environment the cost (totals of the window) and the backups.
  */
 export class OverviewBuilder {
-  constructor(private readonly options: OverviewBuilderOptions) {}
+  private readonly costClusters: string[];
+  private readonly backupClusters: string[];
+
+  constructor(private readonly options: OverviewBuilderOptions) {
+    this.costClusters = options.costSources.map(s => s.cluster);
+    this.backupClusters = options.backupSources.map(s => s.cluster);
+  }
 
   environmentOf(app: DeploymentApp) {
     return environmentOf(app, this.options.config);
@@ -71,8 +78,8 @@ export class OverviewBuilder {
   /** Per environment: its namespaces and the clusters its applications say they run in. */
   placement(apps: DeploymentApp[]) {
     const known = new Set([
-      ...this.options.costClusters,
-      ...this.options.backupClusters,
+      ...this.costClusters,
+      ...this.backupClusters,
     ]);
     const namespaces = [
       ...new Set(
@@ -97,31 +104,39 @@ export class OverviewBuilder {
     const sources = instances.map(name => store.deploymentStatus(name));
     if (spec.instance && instances.length === 0) {
       sources.push({
-        kind: 'argocd',
+        kind: 'deployment',
+        provider: 'argocd',
         name: spec.instance,
         status: 'error',
         error: `Argo CD instance "${spec.instance}" is not configured`,
       });
     }
     if (hasApps) {
-      for (const cluster of this.options.costClusters) {
+      for (const { cluster, provider } of this.options.costSources) {
         sources.push(
           GitopsStore.entryStatus(
             'cost',
+            provider,
             cluster,
             store.costs.get(costKey(cluster, window)),
           ),
         );
       }
-      for (const cluster of this.options.backupClusters) {
+      for (const { cluster, provider } of this.options.backupSources) {
         sources.push(
-          GitopsStore.entryStatus('velero', cluster, store.backups.get(cluster)),
+          GitopsStore.entryStatus(
+            'backup',
+            provider,
+            cluster,
+            store.backups.get(cluster),
+          ),
         );
       }
     }
     for (const problem of spec.problems) {
       sources.push({
-        kind: 'argocd',
+        kind: 'deployment',
+        provider: 'catalog',
         name: 'annotations',
         status: 'error',
         error: problem,
@@ -145,7 +160,7 @@ export class OverviewBuilder {
         const { namespaces, explicit } = this.placement(envApps);
         const cost = costOf({
           store,
-          clusters: this.options.costClusters,
+          clusters: this.costClusters,
           window,
           namespaces,
           explicit,
@@ -153,7 +168,7 @@ export class OverviewBuilder {
         });
         const backup = backupOf({
           store,
-          clusters: this.options.backupClusters,
+          clusters: this.backupClusters,
           namespaces,
           explicit,
           costClusters: cost.clusters,

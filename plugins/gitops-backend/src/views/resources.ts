@@ -70,7 +70,7 @@ export class ResourcesView {
     );
     const sources = this.deps.builder.sources(spec, window, false).map(s => {
       const failure = failures.get(s.name);
-      return s.kind === 'argocd' && failure
+      return s.kind === 'deployment' && failure
         ? { ...s, status: 'error' as const, error: failure }
         : s;
     });

@@ -1,6 +1,17 @@
 import type { Fleet } from '@internal/fleet-simulator';
-import { startTestFleet } from '../__testUtils__/fleetBackend';
+import { startTestFleet } from '../../__testUtils__/fleetBackend';
 import { ArgoCdClient, jwtExpiry } from './ArgoCdClient';
+import { toDeploymentApp } from './mapping';
+import type { ArgoStreamEvent } from './eventStream';
+
+/** The whole list, as the store gets it. */
+async function listAll(client: ArgoCdClient) {
+  const applications: ReturnType<typeof toDeploymentApp>[] = [];
+  const result = await client.listApplications(app =>
+    applications.push(toDeploymentApp(client.name, app, { detailed: false })),
+  );
+  return { ...result, applications };
+}
 
 // Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
 jest.setTimeout(60_000);
@@ -18,8 +29,11 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
     fleet.control.resetCounts();
   });
 
-  const passwordClient = (clock = { now: () => fleet.clock.now() }) => {
-    const a = fleet.argo[0];
+  const passwordClient = (
+    clock = { now: () => fleet.clock.now() },
+    index = 0,
+  ) => {
+    const a = fleet.argo[index];
     return new ArgoCdClient(
       {
         name: a.name,
@@ -36,8 +50,10 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
   it('lists applications with a fields projection, logging in once', async () => {
     fleet.control.resetCounts();
     const client = passwordClient();
-    const first = await client.listApplications();
-    await client.listApplications();
+    const first = await listAll(client);
+    await listAll(client);
+    expect(first.resourceVersion).toMatch(/^\d+$/);
+    expect(first.count).toBe(first.applications.length);
     const app = first.applications.find(a => a.name === 'payments-api-dev');
     expect(app).toMatchObject({
       instance: 'argocd-main',
@@ -48,17 +64,18 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
       autoSync: true,
       destination: { namespace: 'payments-api-dev' },
     });
-    expect(app!.history.length).toBeGreaterThan(0);
+    // A projected list is a summary: no history (the portal asks for it per application).
+    expect(app!.history).toBeUndefined();
     expect(counts()['POST /api/v1/session']).toBe(1);
     expect(counts()['GET /api/v1/applications']).toBe(2);
   });
 
   it('caches the session token until shortly before exp, then logs in again', async () => {
     const client = passwordClient();
-    await client.listApplications();
+    await listAll(client);
     fleet.control.resetCounts();
     await fleet.clock.advance(86_400_000 - 30_000); // inside the renewal margin
-    await client.listApplications();
+    await listAll(client);
     expect(counts()['POST /api/v1/session']).toBe(1);
   });
 
@@ -66,10 +83,10 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
     // Our clock lags the server's: the server sees the token as expired, we do not.
     const frozen = fleet.clock.now();
     const client = passwordClient({ now: () => frozen });
-    await client.listApplications();
+    await listAll(client);
     await fleet.clock.advance(2 * 86_400_000);
     fleet.control.resetCounts();
-    await client.listApplications();
+    await listAll(client);
     expect(counts()['POST /api/v1/session']).toBe(1);
     expect(counts()['GET /api/v1/applications']).toBe(2);
   });
@@ -80,14 +97,12 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
       { name: a.name, url: a.url, token: a.token },
       { now: () => fleet.clock.now() },
     );
-    expect((await good.listApplications()).applications.length).toBeGreaterThan(
-      0,
-    );
+    expect((await listAll(good)).applications.length).toBeGreaterThan(0);
     const bad = new ArgoCdClient(
       { name: a.name, url: a.url, token: 'SECRET-TOKEN-456' },
       { now: () => fleet.clock.now() },
     );
-    const error = await bad.listApplications().catch(e => e as Error);
+    const error = await listAll(bad).catch(e => e as Error);
     expect((error as Error).message).toContain('401');
     expect((error as Error).message).not.toContain('SECRET-TOKEN-456');
   });
@@ -111,26 +126,48 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
 
   it('reports malformed JSON and timeouts as upstream errors', async () => {
     const client = passwordClient();
-    await client.listApplications();
+    await listAll(client);
     await fleet.control.setFault('argocd-main', { malformed: true });
-    await expect(client.listApplications()).rejects.toThrow(/malformed JSON/);
+    await expect(listAll(client)).rejects.toThrow(/malformed JSON/);
     await fleet.control.setFault('argocd-main', { hang: true });
-    await expect(client.listApplications()).rejects.toThrow(
+    await expect(listAll(client)).rejects.toThrow(
       /timed out after 1000 ms/,
     );
   });
 
-  it('follows the application stream', async () => {
-    const client = passwordClient();
+  it('follows the application stream from a list\'s resourceVersion, with history', async () => {
+    const client = passwordClient(undefined, 1);
+    const { resourceVersion } = await listAll(client);
     const controller = new AbortController();
-    const events: string[] = [];
-    const done = client.watchApplications(e => {
-      events.push(`${e.type} ${e.application.name}`);
-      if (events.length >= 3) controller.abort();
-    }, controller.signal);
+    const events: ArgoStreamEvent[] = [];
+    const done = client.watchApplications({
+      resourceVersion,
+      signal: controller.signal,
+      onEvent: e => {
+        events.push(e);
+        if (e.type === 'MODIFIED' && e.application.metadata.name === 'payments-api-prod') {
+          controller.abort();
+        }
+      },
+    });
+    const instance = fleet.internals.instances[1];
+    await instance.startSync(instance.apps.get('payments-api-prod')!, {
+      initiatedBy: { username: 'alice' },
+    });
     await done;
-    expect(events.every(e => e.startsWith('ADDED '))).toBe(true);
-    expect(events).toHaveLength(3);
+    // From a resourceVersion Argo CD replays nothing: only the change.
+    expect(events.filter(e => e.type === 'ADDED')).toEqual([]);
+    const event = events.find(
+      e => e.application.metadata.name === 'payments-api-prod',
+    )!;
+    expect(event.type).toBe('MODIFIED');
+    const app = toDeploymentApp('argocd-prod', event.application, {
+      detailed: true,
+    });
+    expect(app.operation).toMatchObject({ phase: 'Running', initiatedBy: 'alice' });
+    expect(app.history!.length).toBeGreaterThan(0);
+    expect(app.resourceVersion).toMatch(/^\d+$/);
+    await fleet.clock.advance(20_000);
   });
 });
 
@@ -145,7 +182,7 @@ describe('ArgoCdClient at the network boundary', () => {
       { now: () => new Date() },
       fetchFn,
     );
-    expect(await client.listApplications()).toEqual({ applications: [] });
+    expect(await listAll(client)).toEqual({ applications: [], count: 0 });
   });
 
   it('reports a wrong shape as malformed instead of throwing a TypeError', async () => {
@@ -158,7 +195,7 @@ describe('ArgoCdClient at the network boundary', () => {
       { now: () => new Date() },
       fetchFn,
     );
-    await expect(client.listApplications()).rejects.toThrow(
+    await expect(listAll(client)).rejects.toThrow(
       /unexpected shape at items.0.metadata.name/,
     );
   });

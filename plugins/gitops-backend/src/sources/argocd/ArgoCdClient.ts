@@ -3,7 +3,7 @@ import type { ArgoInstanceConfig } from '../../config';
 import type { GitopsClock } from '../../util/clock';
 import { UpstreamError } from '../../util/errors';
 import { fetchJson, openStream } from '../../util/http';
-import { parseJsonStream } from '../../util/jsonStream';
+import { JsonStreamError, parseJsonStream } from '../../util/jsonStream';
 import { LIST_FIELDS, WATCH_FIELDS } from './fields';
 import {
   argoApplicationSchema,
@@ -22,7 +22,7 @@ export type ArgoAppRef = { name: string; appNamespace?: string };
 
 const DEFAULT_TIMEOUT_MS = 5000;
 /** A list of thousands of applications takes a while before its first byte. */
-const LIST_TIMEOUT_MS = 60_000;
+const DEFAULT_LIST_TIMEOUT_MS = 60_000;
 /** Argo CD's gateway writes a keepalive every 15 s: three missed ones mean the stream is dead. */
 const STREAM_IDLE_MS = 50_000;
 
@@ -41,6 +41,7 @@ export class ArgoCdClient {
   readonly webUrl: string;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly listTimeoutMs: number;
   private readonly session: ArgoSession;
 
   constructor(
@@ -52,6 +53,7 @@ export class ArgoCdClient {
     this.baseUrl = config.url.replace(/\/+$/, '');
     this.webUrl = (config.webUrl ?? config.url).replace(/\/+$/, '');
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.listTimeoutMs = config.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
     this.session = new ArgoSession(config, clock, fetchFn);
   }
 
@@ -64,15 +66,20 @@ export class ArgoCdClient {
     call: (token: string) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
+    const token = await this.session.token(signal);
     try {
-      return await call(await this.session.token(signal));
+      return await call(token);
     } catch (error) {
       const expired =
         this.session.canRelogin &&
         error instanceof UpstreamError &&
         error.status === 401;
       if (!expired) throw error;
-      return call(await this.session.relogin(signal));
+      // Calls in flight with the old token all fail: only the first logs in again.
+      const current = await this.session.token(signal);
+      return call(
+        current !== token ? current : await this.session.relogin(signal),
+      );
     }
   }
 
@@ -133,8 +140,8 @@ export class ArgoCdClient {
             authorization: `Bearer ${token}`,
             accept: 'application/json',
           },
-          connectTimeoutMs: Math.max(this.timeoutMs, LIST_TIMEOUT_MS),
-          idleTimeoutMs: Math.max(this.timeoutMs, LIST_TIMEOUT_MS),
+          connectTimeoutMs: this.listTimeoutMs,
+          idleTimeoutMs: this.listTimeoutMs,
           signal: options.signal,
           secrets: this.secrets,
           fetchFn: this.fetchFn,
@@ -159,7 +166,7 @@ export class ArgoCdClient {
         onApp(parsed.data);
       });
     } catch (error) {
-      if (error instanceof UpstreamError) throw error;
+      if (!(error instanceof JsonStreamError)) throw error;
       throw new UpstreamError(
         `GET /api/v1/applications answered malformed JSON: ${
           (error as Error).message

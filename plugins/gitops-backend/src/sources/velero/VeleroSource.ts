@@ -101,7 +101,8 @@ export class VeleroSource implements BackupSource {
           const list = await this.listKind(api, plural, signal);
           listed.add(plural);
           failing.delete(plural);
-          report();
+          // After the informer has put the list in its cache (right after this returns).
+          setImmediate(report);
           return list;
         },
       );
@@ -153,8 +154,11 @@ export class VeleroSource implements BackupSource {
           this.options.logger.info(`gitops: velero ${this.cluster} recovered`);
           lastLogged = undefined;
         }
+        // The data first, so no view sees the cluster ok without its objects.
+        clearTimeout(emitTimer);
+        emitTimer = undefined;
+        sink.set(data());
         sink.setStatus({ state: 'ok' });
-        emit();
       }
     };
 
