@@ -62,7 +62,7 @@ class FakeGitopsBackend {
         if (failed) return failed;
         const next = this.promotions[0] && this.laterStates.shift();
         if (next) this.promotions[0] = { ...this.promotions[0], state: next };
-        return HttpResponse.json({ items: this.promotions });
+        return HttpResponse.json({ configured: true, items: this.promotions });
       }),
       http.post(`${ENTITY}/promotions/preview`, async ({ request }) => {
         const failed = await record(request, '/promotions/preview');
