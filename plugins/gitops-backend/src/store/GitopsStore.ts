@@ -88,7 +88,10 @@ export class GitopsStore {
       provider,
       name,
       status: entry.state,
-      ...(entry.fetchedAt ? { fetchedAt: entry.fetchedAt.toISOString() } : {}),
+      // When live, the time would change every view on every update: shown only when behind.
+      ...(entry.fetchedAt && entry.state !== 'ok'
+        ? { fetchedAt: entry.fetchedAt.toISOString() }
+        : {}),
       ...(entry.error ? { error: entry.error } : {}),
     };
   }
