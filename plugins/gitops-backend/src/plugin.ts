@@ -119,6 +119,7 @@ export const gitopsPlugin = createBackendPlugin({
           logger,
         });
         const appsOf = views.appsOf.bind(views);
+        store.apps.keepDetailsOf(key => views.shows(key));
         const details = new AppDetails({
           store,
           logger,

@@ -182,3 +182,14 @@ describe('AppStore', () => {
     });
   });
 });
+
+describe('AppStore memory', () => {
+  it('keeps the history only of applications someone shows', () => {
+    const store = new AppStore();
+    store.keepDetailsOf(key => key === appKey(app()));
+    store.upsert(app());
+    store.upsert(app({ name: 'unshown' }));
+    expect(store.get(appKey(app()))?.history).toHaveLength(1);
+    expect(store.get(appKey(app({ name: 'unshown' })))?.history).toBeUndefined();
+  });
+});

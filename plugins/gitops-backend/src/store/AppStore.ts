@@ -92,7 +92,18 @@ export class AppStore {
   private readonly listeners: Array<(change: AppChange) => void> = [];
   private readonly statusListeners: Array<(instance: string) => void> = [];
 
+  /** Whether the store keeps an application's history (see `keepDetailsOf`). */
+  private keepDetails: (key: AppKey) => boolean = () => true;
+
   constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /**
+   * Keeps the history only of the applications `keep` says someone shows: at 50,000
+   * applications, the histories of the unshown ones would be most of the memory.
+   */
+  keepDetailsOf(keep: (key: AppKey) => boolean) {
+    this.keepDetails = keep;
+  }
 
   get size() {
     return this.apps.size;
@@ -135,8 +146,12 @@ export class AppStore {
    * keeps the history the store has while nothing it shows changed.
    */
   upsert(incoming: DeploymentApp, options: { fromList?: boolean } = {}): void {
-    const app = compact(incoming);
-    const key = appKey(app);
+    const key = appKey(incoming);
+    const app = compact(
+      incoming.history !== undefined && !this.keepDetails(key)
+        ? { ...incoming, history: undefined }
+        : incoming,
+    );
     const before = this.apps.get(key);
     if (!options.fromList) {
       const newer = (than: string | undefined) => {

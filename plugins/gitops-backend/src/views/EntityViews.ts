@@ -88,6 +88,11 @@ export class EntityViews {
     store.backups.onChange(() => this.markWhere(() => true));
   }
 
+  /** Whether any entity's view shows the application. */
+  shows(key: AppKey): boolean {
+    return this.byApp.has(key);
+  }
+
   /** Hears the entities whose overview changed. */
   onChanged(listener: (refs: string[]) => void) {
     this.listeners.push(listener);
