@@ -17,7 +17,8 @@ const ANNOTATED = [
   },
 ];
 
-export const refKey = (ref: string) => ref.toLocaleLowerCase('en-US');
+// Entity refs are ASCII (the catalog validates names): toLowerCase is what the catalog's compare does.
+export const refKey = (ref: string) => ref.toLowerCase();
 
 /**
  * The annotated catalog entities, kept current by delta reads with the plugin's own
@@ -33,6 +34,7 @@ export class EntityMirror {
   private running?: Promise<void>;
   private lastError?: string;
   private stopped = false;
+  private soon = false;
 
   constructor(
     private readonly deps: {
@@ -67,13 +69,16 @@ export class EntityMirror {
 
   /** A read found an annotated entity the mirror lacks (a new one): read the catalog soon. */
   refreshSoon() {
-    if (this.running || this.stopped) return;
+    // Once: many page views of a new entity must not keep pushing the read back.
+    if (this.running || this.stopped || this.soon) return;
+    this.soon = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), 1000);
   }
 
   /** One delta read (also what the schedule runs). */
   refresh(): Promise<void> {
+    this.soon = false;
     this.running ??= this.read().finally(() => {
       this.running = undefined;
       if (!this.stopped) {

@@ -158,7 +158,19 @@ export class AppStore {
         const order = compareResourceVersions(app.resourceVersion, than);
         return order === undefined || order > 0;
       };
-      if (before && !newer(before.resourceVersion)) return;
+      // The same version again is a duplicate, unless it brings the history the store lacks.
+      const fillsHistory =
+        before?.history === undefined && app.history !== undefined;
+      if (
+        before &&
+        !newer(before.resourceVersion) &&
+        !(
+          fillsHistory &&
+          compareResourceVersions(app.resourceVersion, before.resourceVersion) === 0
+        )
+      ) {
+        return;
+      }
       if (!before && this.tombstones.has(key)) {
         if (!newer(this.tombstones.get(key))) return;
         this.tombstones.delete(key);

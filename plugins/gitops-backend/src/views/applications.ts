@@ -24,7 +24,7 @@ function lastDeployment(app: DeploymentApp) {
   if (last) return last;
   const op = app.operation;
   return op?.phase === 'Succeeded' && op.finishedAt
-    ? { deployedAt: op.finishedAt, revision: op.revision, initiatedBy: undefined }
+    ? { deployedAt: op.finishedAt, revision: op.revision, initiatedBy: op.initiatedBy }
     : undefined;
 }
 
