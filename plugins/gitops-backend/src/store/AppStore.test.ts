@@ -108,6 +108,13 @@ describe('AppStore', () => {
     });
   });
 
+  it('takes the history of a version it has only a summary of', () => {
+    const { store } = storeWithChanges();
+    store.upsert(app({ history: undefined, resourceVersion: '10' }));
+    store.upsert(app({ resourceVersion: '10' }));
+    expect(store.get(appKey(app()))?.history).toHaveLength(1);
+  });
+
   it('does not let a late event bring a deleted application back', () => {
     const { store } = storeWithChanges();
     store.upsert(app({ resourceVersion: '10' }));
