@@ -18,6 +18,8 @@ const ANNOTATED = [
 ];
 
 // Entity refs are ASCII (the catalog validates names): toLowerCase is what the catalog's compare does.
+const SOON_GAP_MS = 5000;
+
 export const refKey = (ref: string) => ref.toLowerCase();
 
 /**
@@ -35,6 +37,7 @@ export class EntityMirror {
   private lastError?: string;
   private stopped = false;
   private soon = false;
+  private lastSoonAt = -Infinity;
 
   constructor(
     private readonly deps: {
@@ -69,8 +72,12 @@ export class EntityMirror {
 
   /** A read found an annotated entity the mirror lacks (a new one): read the catalog soon. */
   refreshSoon() {
-    // Once: many page views of a new entity must not keep pushing the read back.
+    // Many page views of a new entity must neither keep pushing the read back nor each make
+    // one: one read a second after the first, then at most one per SOON_GAP_MS.
+    const now = Date.now();
     if (this.running || this.stopped || this.soon) return;
+    if (now - this.lastSoonAt < SOON_GAP_MS) return;
+    this.lastSoonAt = now;
     this.soon = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), 1000);
