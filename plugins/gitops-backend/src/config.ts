@@ -129,7 +129,12 @@ export const gitopsConfigSchema = z.object({
       refreshMinutes: z.number().positive().max(1_440).default(60),
       clusters: z.array(costClusterSchema).superRefine(uniqueNames).default([]),
     })
-    .default({ window: '7d', windows: ['30d'], refreshMinutes: 60, clusters: [] }),
+    .default({
+      window: '7d',
+      windows: ['30d'],
+      refreshMinutes: 60,
+      clusters: [],
+    }),
   velero: z
     .object({
       rpoTargetHours: z.number().positive().optional(),

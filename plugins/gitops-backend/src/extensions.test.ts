@@ -119,7 +119,10 @@ describe('extension points by role', () => {
     let body!: EntityOverview;
     await waitFor(async () => {
       body = (await request(backend.server).get(overviewPath('billing'))).body;
-      return body.sources?.every(s => s.status === 'ok') && body.environments.length > 0;
+      return (
+        body.sources?.every(s => s.status === 'ok') &&
+        body.environments.length > 0
+      );
     });
     expect(body.environments[0]).toMatchObject({
       name: 'prod',

@@ -79,22 +79,25 @@ describe('application actions are permission-checked, audited and update the sto
       .set('authorization', mockCredentials.user.header(user))
       .send(c.action === 'rollback' ? { id: historyId(c.app) } : {});
 
-  it.each(CASES)('$action is denied (403) to a non-owner, and the refusal audited', async c => {
-    fleet.control.resetCounts();
-    auditor.createEvent.mockClear();
-    const res = await post(c, STRANGER);
-    expect(res.status).toBe(403);
-    expect(res.body.error.name).toBe('NotAllowedError');
-    const event = await auditor.createEvent.mock.results[0].value;
-    expect(event.fail).toHaveBeenCalledWith({
-      error: expect.objectContaining({ name: 'NotAllowedError' }),
-    });
-    // Nothing reached Argo CD.
-    const calls = Object.values(fleet.control.counts().argo).flatMap(x =>
-      Object.keys(x),
-    );
-    expect(calls.filter(k => k.startsWith('POST'))).toEqual([]);
-  });
+  it.each(CASES)(
+    '$action is denied (403) to a non-owner, and the refusal audited',
+    async c => {
+      fleet.control.resetCounts();
+      auditor.createEvent.mockClear();
+      const res = await post(c, STRANGER);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      const event = await auditor.createEvent.mock.results[0].value;
+      expect(event.fail).toHaveBeenCalledWith({
+        error: expect.objectContaining({ name: 'NotAllowedError' }),
+      });
+      // Nothing reached Argo CD.
+      const calls = Object.values(fleet.control.counts().argo).flatMap(x =>
+        Object.keys(x),
+      );
+      expect(calls.filter(k => k.startsWith('POST'))).toEqual([]);
+    },
+  );
 
   it.each(CASES)('$action is allowed to the owner and audited', async c => {
     auditor.createEvent.mockClear();

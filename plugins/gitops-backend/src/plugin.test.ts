@@ -178,10 +178,9 @@ describe('gitopsPlugin against the simulated fleet', () => {
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
     // Another window is another answer.
-    const month = await get(overviewPath('payments-api', '?costWindow=30d')).set(
-      'If-None-Match',
-      first.headers.etag,
-    );
+    const month = await get(
+      overviewPath('payments-api', '?costWindow=30d'),
+    ).set('If-None-Match', first.headers.etag);
     expect(month.status).toBe(200);
   });
 
@@ -343,7 +342,9 @@ describe('gitopsPlugin against the simulated fleet', () => {
       Object.entries(c)
         .flatMap(([, x]) => Object.entries(x))
         // The informers' open streams were counted when they connected, not now.
-        .filter(([route]) => !route.includes('stream') && !route.includes('watch'))
+        .filter(
+          ([route]) => !route.includes('stream') && !route.includes('watch'),
+        )
         .reduce((a, [, b]) => a + b, 0);
     expect(calls(counts.argo)).toBe(0);
     expect(calls(counts.cost) + calls(counts.kube)).toBe(0);

@@ -87,7 +87,9 @@ describe('secrets never leave the backend', () => {
 
     let overview!: request.Response;
     await waitFor(async () => {
-      overview = await call(request(server).get(`${base}/payments-api/overview`));
+      overview = await call(
+        request(server).get(`${base}/payments-api/overview`),
+      );
       const sources = overview.body.sources as Array<{ error?: string }>;
       return (
         sources.length === 6 &&

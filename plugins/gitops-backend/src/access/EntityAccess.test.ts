@@ -25,29 +25,38 @@ const chores = entity('chores-api', 'group:default/household');
 /** A policy: read everything but `chores-api`; GitOps actions for owners; `approve` by a rule we don't know. */
 function policy() {
   const permissions = mockServices.permissions.mock();
-  permissions.authorizeConditional.mockImplementation(async queries =>
-    queries.map(({ permission }): PolicyDecision => {
-      if (permission.name === 'catalog.entity.read') {
-        return createCatalogConditionalDecision(permission as any, {
-          not: catalogConditions.hasMetadata({ key: 'name', value: 'chores-api' }),
-        });
-      }
-      if (permission.name === 'gitops.promotion.approve') {
-        return {
-          result: AuthorizeResult.CONDITIONAL,
-          pluginId: 'catalog',
-          resourceType: 'catalog-entity',
-          conditions: { rule: 'IS_ON_CALL', resourceType: 'catalog-entity', params: {} },
-        };
-      }
-      return createCatalogConditionalDecision(
-        permission as any,
-        catalogConditions.isEntityOwner({ claims: [TEAM] }),
-      );
-    }) as any,
+  permissions.authorizeConditional.mockImplementation(
+    async queries =>
+      queries.map(({ permission }): PolicyDecision => {
+        if (permission.name === 'catalog.entity.read') {
+          return createCatalogConditionalDecision(permission as any, {
+            not: catalogConditions.hasMetadata({
+              key: 'name',
+              value: 'chores-api',
+            }),
+          });
+        }
+        if (permission.name === 'gitops.promotion.approve') {
+          return {
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'catalog',
+            resourceType: 'catalog-entity',
+            conditions: {
+              rule: 'IS_ON_CALL',
+              resourceType: 'catalog-entity',
+              params: {},
+            },
+          };
+        }
+        return createCatalogConditionalDecision(
+          permission as any,
+          catalogConditions.isEntityOwner({ claims: [TEAM] }),
+        );
+      }) as any,
   );
-  permissions.authorize.mockImplementation(async requests =>
-    requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+  permissions.authorize.mockImplementation(
+    async requests =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
   );
   return permissions;
 }
@@ -96,7 +105,9 @@ describe('EntityAccess', () => {
     expect(permissions.authorize).toHaveBeenCalledWith(
       [
         {
-          permission: expect.objectContaining({ name: 'gitops.promotion.approve' }),
+          permission: expect.objectContaining({
+            name: 'gitops.promotion.approve',
+          }),
           resourceRef: 'component:default/payments-api',
         },
       ],

@@ -83,7 +83,10 @@ export class EntityAccess {
     if (unknownRules) {
       const resourceRef = stringifyEntityRef(entity);
       const answers = await this.deps.permissions.authorize(
-        unknownRules.map(name => ({ permission: PERMISSIONS[name], resourceRef })),
+        unknownRules.map(name => ({
+          permission: PERMISSIONS[name],
+          resourceRef,
+        })),
         { credentials },
       );
       unknownRules.forEach((name, i) => {

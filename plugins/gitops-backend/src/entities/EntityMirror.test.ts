@@ -70,10 +70,12 @@ describe('EntityMirror', () => {
     ];
     const { mirror, calls, changes } = mirrorOf(entities);
     await mirror.start();
-    expect(mirror.list().map(e => e.metadata.name).sort()).toEqual([
-      'chores-api',
-      'payments-api',
-    ]);
+    expect(
+      mirror
+        .list()
+        .map(e => e.metadata.name)
+        .sort(),
+    ).toEqual(['chores-api', 'payments-api']);
     expect(mirror.get('Component:default/Payments-API')).toBeDefined();
     expect(calls).toEqual([
       'getEntities kind,metadata.namespace,metadata.name,metadata.etag',

@@ -10,7 +10,10 @@ export type EntityChange = { ref: string; entity?: Entity };
 
 /** The catalog entities annotated for Argo CD. */
 const ANNOTATED = [
-  { [`metadata.annotations.${GITOPS_ANNOTATIONS.argoAppName}`]: CATALOG_FILTER_EXISTS },
+  {
+    [`metadata.annotations.${GITOPS_ANNOTATIONS.argoAppName}`]:
+      CATALOG_FILTER_EXISTS,
+  },
   {
     [`metadata.annotations.${GITOPS_ANNOTATIONS.argoAppSelector}`]:
       CATALOG_FILTER_EXISTS,
@@ -106,7 +109,12 @@ export class EntityMirror {
       const { items } = await catalog.getEntities(
         {
           filter: ANNOTATED,
-          fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.etag'],
+          fields: [
+            'kind',
+            'metadata.namespace',
+            'metadata.name',
+            'metadata.etag',
+          ],
         },
         { credentials },
       );

@@ -56,7 +56,10 @@ describe('environmentOf', () => {
 });
 
 /** Whether the store finds the app for the entity's annotations. */
-const appBelongsTo = (spec: ReturnType<typeof workloadSpecOf>, a: DeploymentApp) => {
+const appBelongsTo = (
+  spec: ReturnType<typeof workloadSpecOf>,
+  a: DeploymentApp,
+) => {
   const store = new AppStore();
   store.upsert(a);
   return store.select(appQueryOf(spec)).length === 1;

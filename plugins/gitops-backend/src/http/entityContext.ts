@@ -40,7 +40,8 @@ export function entityResolver(deps: {
     const mirrored = deps.mirror.get(wanted);
     if (mirrored) {
       const decisions = await deps.access.decide(credentials, mirrored);
-      if (!decisions.read) throw new NotFoundError(`Entity ${wanted} not found`);
+      if (!decisions.read)
+        throw new NotFoundError(`Entity ${wanted} not found`);
       return {
         entity: mirrored,
         ref: stringifyEntityRef(mirrored),

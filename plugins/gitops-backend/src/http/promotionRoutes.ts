@@ -95,21 +95,29 @@ export function promotionRoutes(
       allow: ['user'],
     });
     const params = parse(entityParams, req.params, 'path');
-    const context = await resolver.byRef(credentials, stringifyEntityRef(params));
+    const context = await resolver.byRef(
+      credentials,
+      stringifyEntityRef(params),
+    );
     return { ...context, promotionService, credentials };
   };
 
   router.get(`${ENTITY_BASE}/promotions`, async (req, res) => {
     const { ref } = await resolver.fromRequest(req);
     const body: PromotionListResponse = promotions
-      ? { configured: true, items: (await promotions.list(ref)).map(toApiPromotion) }
+      ? {
+          configured: true,
+          items: (await promotions.list(ref)).map(toApiPromotion),
+        }
       : { configured: false, items: [] };
     res.json(body);
   });
 
   router.post(`${ENTITY_BASE}/promotions/preview`, async (req, res) => {
     const body = parse(previewSchema, req.body ?? {}, 'body');
-    const { promotionService, credentials, entity, ref } = await userContext(req);
+    const { promotionService, credentials, entity, ref } = await userContext(
+      req,
+    );
     const preview = await audited({
       req,
       eventId: 'promotion-preview',
@@ -146,7 +154,9 @@ export function promotionRoutes(
 
   router.post(`${ENTITY_BASE}/promotions`, async (req, res) => {
     const body = parse(bodySchema, req.body ?? {}, 'body');
-    const { promotionService, credentials, entity, ref } = await userContext(req);
+    const { promotionService, credentials, entity, ref } = await userContext(
+      req,
+    );
     const created = await audited({
       req,
       eventId: 'promotion-create',

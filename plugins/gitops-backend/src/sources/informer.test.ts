@@ -53,7 +53,12 @@ describe('runInformer', () => {
     await until(() => up.calls.length >= 4);
     done.abort();
     await running;
-    expect(up.calls.slice(0, 4)).toEqual(['list', 'watch 1', 'list', 'watch 3']);
+    expect(up.calls.slice(0, 4)).toEqual([
+      'list',
+      'watch 1',
+      'list',
+      'watch 3',
+    ]);
     expect(states.every(s => s.state === 'ok')).toBe(true);
   });
 

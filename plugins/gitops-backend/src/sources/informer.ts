@@ -9,7 +9,10 @@ export type InformerOptions = {
   /** A complete list, handed to the store; answers the version to watch from. */
   list(signal: AbortSignal): Promise<{ resourceVersion?: string }>;
   /** Changes after `resourceVersion`; resolves when aborted, rejects when the stream ends or breaks. */
-  watch(resourceVersion: string | undefined, signal: AbortSignal): Promise<void>;
+  watch(
+    resourceVersion: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void>;
   setStatus(status: SourceState): void;
   /** A full re-list this often while the stream is healthy (a slow resync). */
   resyncMs: number;

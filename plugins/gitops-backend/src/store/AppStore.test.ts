@@ -45,7 +45,9 @@ describe('AppStore', () => {
     expect(
       names(
         store.select({
-          selector: parseLabelSelector('app in (payments-api,chores),environment!=prod'),
+          selector: parseLabelSelector(
+            'app in (payments-api,chores),environment!=prod',
+          ),
         }),
       ),
     ).toEqual(['chores-api-dev', 'payments-api-dev']);
@@ -87,7 +89,10 @@ describe('AppStore', () => {
     expect(
       store.select({ selector: parseLabelSelector('app=renamed') }),
     ).toHaveLength(1);
-    store.remove('argocd-main', { name: 'payments-api-dev', namespace: 'argocd' });
+    store.remove('argocd-main', {
+      name: 'payments-api-dev',
+      namespace: 'argocd',
+    });
     expect(
       store.select({ selector: parseLabelSelector('app=renamed') }),
     ).toEqual([]);
@@ -152,9 +157,7 @@ describe('AppStore', () => {
     expect(store.get(appKey(app()))?.history).toHaveLength(1);
     expect(store.get(appKey(app()))?.operation?.initiatedBy).toBe('alice');
     // A summary that differs replaces the record (its history is unknown until asked again).
-    await store.replaceAll('argocd-main', [
-      { ...summary, sync: 'OutOfSync' },
-    ]);
+    await store.replaceAll('argocd-main', [{ ...summary, sync: 'OutOfSync' }]);
     expect(store.get(appKey(app()))).toMatchObject({ sync: 'OutOfSync' });
     expect(store.get(appKey(app()))?.history).toBeUndefined();
   });
@@ -197,6 +200,8 @@ describe('AppStore memory', () => {
     store.upsert(app());
     store.upsert(app({ name: 'unshown' }));
     expect(store.get(appKey(app()))?.history).toHaveLength(1);
-    expect(store.get(appKey(app({ name: 'unshown' })))?.history).toBeUndefined();
+    expect(
+      store.get(appKey(app({ name: 'unshown' })))?.history,
+    ).toBeUndefined();
   });
 });

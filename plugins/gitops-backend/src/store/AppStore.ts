@@ -123,7 +123,9 @@ export class AppStore {
 
   /** The applications of one source. */
   ofInstance(instance: string): DeploymentApp[] {
-    return [...(this.byInstance.get(instance) ?? [])].map(k => this.apps.get(k)!);
+    return [...(this.byInstance.get(instance) ?? [])].map(
+      k => this.apps.get(k)!,
+    );
   }
 
   status(instance: string) {
@@ -166,7 +168,10 @@ export class AppStore {
         !newer(before.resourceVersion) &&
         !(
           fillsHistory &&
-          compareResourceVersions(app.resourceVersion, before.resourceVersion) === 0
+          compareResourceVersions(
+            app.resourceVersion,
+            before.resourceVersion,
+          ) === 0
         )
       ) {
         return;

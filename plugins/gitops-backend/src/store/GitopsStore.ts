@@ -3,7 +3,10 @@ import type {
   CostRow,
   DeploymentSource,
 } from '@internal/backstage-plugin-gitops-node';
-import type { SourceKind, SourceStatus } from '@internal/backstage-plugin-gitops-common';
+import type {
+  SourceKind,
+  SourceStatus,
+} from '@internal/backstage-plugin-gitops-common';
 import { AppStore } from './AppStore';
 import { SourceDataStore, type SourceEntry } from './SourceDataStore';
 
@@ -69,7 +72,9 @@ export class GitopsStore {
       provider,
       name,
       status: status.state,
-      ...(status.state !== 'ok' ? { fetchedAt: status.since.toISOString() } : {}),
+      ...(status.state !== 'ok'
+        ? { fetchedAt: status.since.toISOString() }
+        : {}),
       ...(status.error ? { error: status.error } : {}),
     };
   }

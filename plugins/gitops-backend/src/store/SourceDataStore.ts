@@ -53,7 +53,9 @@ export class SourceDataStore<T> {
       return;
     }
     const state: SourceState['state'] =
-      current?.data !== undefined && status.state !== 'ok' ? 'stale' : status.state;
+      current?.data !== undefined && status.state !== 'ok'
+        ? 'stale'
+        : status.state;
     if (current?.state === state && current.error === status.error) return;
     this.entries.set(key, {
       ...current,

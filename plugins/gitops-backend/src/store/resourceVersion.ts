@@ -10,5 +10,6 @@ export function compareResourceVersions(
 ): number | undefined {
   if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return undefined;
   if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

@@ -1,4 +1,8 @@
-import { JsonStreamError, JsonStreamParser, parseJsonStream } from './jsonStream';
+import {
+  JsonStreamError,
+  JsonStreamParser,
+  parseJsonStream,
+} from './jsonStream';
 
 /** Feeds `text` in pieces of `size` characters. */
 function parse(text: string, pattern: string[], size: number) {
@@ -53,7 +57,7 @@ describe('JsonStreamParser', () => {
     expect(result.rest).toEqual({ code: 200 });
   });
 
-  it('takes `items: null` (Argo CD\'s empty list) as a plain value', () => {
+  it("takes `items: null` (Argo CD's empty list) as a plain value", () => {
     const result = parse('{"metadata":{},"items":null}', ['items', '*'], 4);
     expect(result.items).toEqual([]);
     expect(result.rest).toEqual({ metadata: {}, items: null });
@@ -100,9 +104,14 @@ describe('parseJsonStream', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     let count = 0;
-    await parseJsonStream(chunks(), ['items', '*'], () => {
-      count++;
-    }, { sliceMs: 2 });
+    await parseJsonStream(
+      chunks(),
+      ['items', '*'],
+      () => {
+        count++;
+      },
+      { sliceMs: 2 },
+    );
     clearInterval(timer);
     expect(count).toBe(20_000);
     // Between slices the timer got its turns.

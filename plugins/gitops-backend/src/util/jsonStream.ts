@@ -77,7 +77,8 @@ export class JsonStreamParser {
 
   write(text: string): void {
     const keep =
-      this.capture?.start ?? (this.keyStart >= 0 ? this.keyStart - 1 : this.pos);
+      this.capture?.start ??
+      (this.keyStart >= 0 ? this.keyStart - 1 : this.pos);
     this.buf = this.buf.slice(keep) + text;
     this.pos -= keep;
     if (this.capture) this.capture.start -= keep;

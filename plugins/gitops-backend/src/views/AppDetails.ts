@@ -32,7 +32,10 @@ export class AppDetails {
       const key = appKey(app);
       if (app.history !== undefined || this.queued.has(key)) continue;
       const failed = this.failedAt.get(key);
-      if (failed !== undefined && now - failed < (this.deps.retryMs ?? 60_000)) {
+      if (
+        failed !== undefined &&
+        now - failed < (this.deps.retryMs ?? 60_000)
+      ) {
         continue;
       }
       if (!this.deps.store.deployments.get(app.instance)?.getApp) continue;
@@ -50,7 +53,12 @@ export class AppDetails {
       Promise.all(
         pending
           .filter(k => this.queued.has(k) || this.isRunning(k))
-          .map(k => new Promise<void>(resolve => this.waiters.set(k, [...(this.waiters.get(k) ?? []), resolve]))),
+          .map(
+            k =>
+              new Promise<void>(resolve =>
+                this.waiters.set(k, [...(this.waiters.get(k) ?? []), resolve]),
+              ),
+          ),
       ),
       new Promise<void>(resolve => setTimeout(resolve, timeoutMs).unref()),
     ]);
@@ -72,7 +80,10 @@ export class AppDetails {
       this.inFlight.add(key);
       void this.fetch(key, app).finally(() => {
         this.inFlight.delete(key);
-        this.running.set(app.instance, (this.running.get(app.instance) ?? 1) - 1);
+        this.running.set(
+          app.instance,
+          (this.running.get(app.instance) ?? 1) - 1,
+        );
         for (const resolve of this.waiters.get(key) ?? []) resolve();
         this.waiters.delete(key);
         this.pump();
@@ -92,7 +103,10 @@ export class AppDetails {
     } catch (error) {
       this.failedAt.set(key, this.deps.now());
       this.deps.logger.debug(
-        `gitops: reading ${key} failed: ${describeError(error, source?.secrets)}`,
+        `gitops: reading ${key} failed: ${describeError(
+          error,
+          source?.secrets,
+        )}`,
       );
     }
   }

@@ -16,7 +16,10 @@ const entity = (name: string, selector = `app=${name}`): Entity => ({
   },
 });
 
-const app = (name: string, over: Partial<DeploymentApp> = {}): DeploymentApp => ({
+const app = (
+  name: string,
+  over: Partial<DeploymentApp> = {},
+): DeploymentApp => ({
   instance: 'argocd-main',
   name: `${name}-dev`,
   labels: { app: name, environment: 'dev' },
@@ -64,45 +67,85 @@ describe('EntityViews', () => {
     const { store, views, changed } = setup();
     store.apps.upsert(app('payments'));
     store.apps.upsert(app('chores'));
-    views.onEntity({ ref: 'component:default/payments', entity: entity('payments') });
-    views.onEntity({ ref: 'component:default/chores', entity: entity('chores') });
+    views.onEntity({
+      ref: 'component:default/payments',
+      entity: entity('payments'),
+    });
+    views.onEntity({
+      ref: 'component:default/chores',
+      entity: entity('chores'),
+    });
     await views.settled();
     expect(versionOf(views, 'component:default/payments')).toBe('1.0.0');
     changed.length = 0;
 
     // Two changes of one app in one batch: one recomputation, one notice, for its entity only.
-    store.apps.upsert(app('payments', { images: ['registry.example.com/payments:1.1.0'], resourceVersion: '2' }));
-    store.apps.upsert(app('payments', { images: ['registry.example.com/payments:1.2.0'], resourceVersion: '3' }));
+    store.apps.upsert(
+      app('payments', {
+        images: ['registry.example.com/payments:1.1.0'],
+        resourceVersion: '2',
+      }),
+    );
+    store.apps.upsert(
+      app('payments', {
+        images: ['registry.example.com/payments:1.2.0'],
+        resourceVersion: '3',
+      }),
+    );
     await views.settled();
     expect(changed).toEqual([['component:default/payments']]);
     expect(versionOf(views, 'component:default/payments')).toBe('1.2.0');
 
     // A reconciliation (only the version moved) changes nothing.
     changed.length = 0;
-    store.apps.upsert(app('payments', { images: ['registry.example.com/payments:1.2.0'], resourceVersion: '4' }));
+    store.apps.upsert(
+      app('payments', {
+        images: ['registry.example.com/payments:1.2.0'],
+        resourceVersion: '4',
+      }),
+    );
     await views.settled();
     expect(changed).toEqual([]);
   });
 
   it('follows an application whose labels move it into or out of an entity', async () => {
     const { store, views, changed } = setup();
-    views.onEntity({ ref: 'component:default/billing', entity: entity('billing') });
+    views.onEntity({
+      ref: 'component:default/billing',
+      entity: entity('billing'),
+    });
     store.apps.upsert(app('other'));
     await views.settled();
     changed.length = 0;
-    store.apps.upsert(app('other', { labels: { app: 'billing', environment: 'dev' }, resourceVersion: '2' }));
+    store.apps.upsert(
+      app('other', {
+        labels: { app: 'billing', environment: 'dev' },
+        resourceVersion: '2',
+      }),
+    );
     await views.settled();
     expect(changed).toEqual([['component:default/billing']]);
-    expect(JSON.parse(views.get('component:default/billing', '7d')!.content).environments).toHaveLength(1);
+    expect(
+      JSON.parse(views.get('component:default/billing', '7d')!.content)
+        .environments,
+    ).toHaveLength(1);
     // And out again: the entity that showed it hears of it.
-    store.apps.upsert(app('other', { labels: { app: 'other' }, resourceVersion: '3' }));
+    store.apps.upsert(
+      app('other', { labels: { app: 'other' }, resourceVersion: '3' }),
+    );
     await views.settled();
-    expect(JSON.parse(views.get('component:default/billing', '7d')!.content).environments).toHaveLength(0);
+    expect(
+      JSON.parse(views.get('component:default/billing', '7d')!.content)
+        .environments,
+    ).toHaveLength(0);
   });
 
   it('finds entities whose selectors index nothing (only `!key` or `notin`)', async () => {
     const { store, views, changed } = setup();
-    views.onEntity({ ref: 'component:default/wide', entity: entity('wide', 'app notin (chores)') });
+    views.onEntity({
+      ref: 'component:default/wide',
+      entity: entity('wide', 'app notin (chores)'),
+    });
     await views.settled();
     changed.length = 0;
     store.apps.upsert(app('payments'));
@@ -128,7 +171,10 @@ describe('EntityViews', () => {
       schedules: [],
       locations: [],
     });
-    views.onEntity({ ref: 'component:default/payments', entity: entity('payments') });
+    views.onEntity({
+      ref: 'component:default/payments',
+      entity: entity('payments'),
+    });
     await views.settled();
     const first = views.get('component:default/payments', '7d')!;
     changed.length = 0;
@@ -168,7 +214,10 @@ describe('EntityViews', () => {
     const wanted: string[] = [];
     views.onMissingDetails(apps => wanted.push(...apps.map(a => a.name)));
     store.apps.upsert(app('payments', { history: undefined }));
-    views.onEntity({ ref: 'component:default/payments', entity: entity('payments') });
+    views.onEntity({
+      ref: 'component:default/payments',
+      entity: entity('payments'),
+    });
     await views.settled();
     expect(wanted).toEqual(['payments-dev']);
   });

@@ -163,7 +163,8 @@ export class EntityViews {
     const selector = entry.spec.selector ?? [];
     const narrow = selector.find(r => r.op === 'in');
     if (narrow && narrow.op === 'in') {
-      for (const v of narrow.values) link(this.byLabel, `${narrow.key}=${v}`, key);
+      for (const v of narrow.values)
+        link(this.byLabel, `${narrow.key}=${v}`, key);
     } else if (selector.length > 0) {
       this.unindexed.add(key);
     }
@@ -173,7 +174,8 @@ export class EntityViews {
     for (const name of entry.spec.appNames) unlink(this.byName, name, key);
     const narrow = entry.spec.selector?.find(r => r.op === 'in');
     if (narrow && narrow.op === 'in') {
-      for (const v of narrow.values) unlink(this.byLabel, `${narrow.key}=${v}`, key);
+      for (const v of narrow.values)
+        unlink(this.byLabel, `${narrow.key}=${v}`, key);
     }
     this.unindexed.delete(key);
   }
@@ -269,7 +271,13 @@ export class EntityViews {
       // Built as of the previous asOf first: time alone (an RPO's age) is no change.
       const build = (now: Date) =>
         JSON.stringify(
-          builder.build({ entity: entry.entity, spec: entry.spec, apps, window, now }),
+          builder.build({
+            entity: entry.entity,
+            spec: entry.spec,
+            apps,
+            window,
+            now,
+          }),
         );
       if (previous && build(new Date(previous.asOf)) === previous.content) {
         continue;

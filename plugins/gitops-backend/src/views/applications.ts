@@ -24,7 +24,11 @@ function lastDeployment(app: DeploymentApp) {
   if (last) return last;
   const op = app.operation;
   return op?.phase === 'Succeeded' && op.finishedAt
-    ? { deployedAt: op.finishedAt, revision: op.revision, initiatedBy: op.initiatedBy }
+    ? {
+        deployedAt: op.finishedAt,
+        revision: op.revision,
+        initiatedBy: op.initiatedBy,
+      }
     : undefined;
 }
 
@@ -45,7 +49,8 @@ export function summarize(
   config: Pick<GitopsConfig, 'environments' | 'environmentLabel'>,
 ): ApplicationSummary {
   const last = lastDeployment(app);
-  const revision = last?.revision || app.operation?.revision || app.syncRevision;
+  const revision =
+    last?.revision || app.operation?.revision || app.syncRevision;
   return {
     instance: app.instance,
     name: app.name,

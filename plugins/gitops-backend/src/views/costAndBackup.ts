@@ -10,7 +10,11 @@ import {
   matchesLabelSelector,
   type SelectorRequirement,
 } from '../entities/labelSelector';
-import { costKey, type CostTotals, type GitopsStore } from '../store/GitopsStore';
+import {
+  costKey,
+  type CostTotals,
+  type GitopsStore,
+} from '../store/GitopsStore';
 import { computeBackup, scopeCovers } from '../sources/velero/rpo';
 
 const round = (v: number) => Math.round(v * 100) / 100;

@@ -42,7 +42,9 @@ export class CostTrendView {
     window: string,
     namespaces: string[],
   ): Promise<CostRow[]> {
-    const key = `gitops:cost-trend:v1:${source.cluster}:${window}:${[...namespaces]
+    const key = `gitops:cost-trend:v1:${source.cluster}:${window}:${[
+      ...namespaces,
+    ]
       .sort()
       .join(',')}`;
     return this.flights.do(key, async () => {
@@ -57,9 +59,9 @@ export class CostTrendView {
   async trend(entity: Entity, window: string): Promise<EntityCostTrend> {
     const { store, builder, costSources } = this.deps;
     const spec = workloadSpecOf(entity);
-    const envs = builder.byEnvironment(this.deps.appsOf(entity)).map(
-      ([name, apps]) => ({ name, ...builder.placement(apps) }),
-    );
+    const envs = builder
+      .byEnvironment(this.deps.appsOf(entity))
+      .map(([name, apps]) => ({ name, ...builder.placement(apps) }));
     // Per cluster, every namespace of the entity it holds: one query per cluster.
     const perCluster = new Map<string, Set<string>>();
     const clustersOfEnv = new Map<string, string[]>();

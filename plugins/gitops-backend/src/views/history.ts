@@ -72,7 +72,10 @@ export class HistoryView {
     for (const app of apps) {
       for (const h of app.history ?? []) {
         if (h.revision) {
-          lookups.set(`${app.instance}:${h.revision}`, { app, revision: h.revision });
+          lookups.set(`${app.instance}:${h.revision}`, {
+            app,
+            revision: h.revision,
+          });
         }
       }
     }
@@ -111,14 +114,12 @@ export class HistoryView {
         a.application.localeCompare(b.application) ||
         b.id - a.id,
     );
-    const sources = this.deps.builder
-      .sources(spec, window, false)
-      .map(s => {
-        const failure = failures.get(s.name);
-        return s.kind === 'deployment' && failure && !s.error
-          ? { ...s, error: `revision metadata: ${failure}` }
-          : s;
-      });
+    const sources = this.deps.builder.sources(spec, window, false).map(s => {
+      const failure = failures.get(s.name);
+      return s.kind === 'deployment' && failure && !s.error
+        ? { ...s, error: `revision metadata: ${failure}` }
+        : s;
+    });
     return { entityRef: spec.entityRef, entries, sources };
   }
 }

@@ -77,10 +77,7 @@ export class OverviewBuilder {
 
   /** Per environment: its namespaces and the clusters its applications say they run in. */
   placement(apps: DeploymentApp[]) {
-    const known = new Set([
-      ...this.costClusters,
-      ...this.backupClusters,
-    ]);
+    const known = new Set([...this.costClusters, ...this.backupClusters]);
     const namespaces = [
       ...new Set(
         apps
@@ -96,7 +93,11 @@ export class OverviewBuilder {
     return { namespaces, explicit };
   }
 
-  sources(spec: WorkloadSpec, window: string, hasApps: boolean): SourceStatus[] {
+  sources(
+    spec: WorkloadSpec,
+    window: string,
+    hasApps: boolean,
+  ): SourceStatus[] {
     const { store } = this.options;
     const instances = [...store.deployments.keys()].filter(
       name => !spec.instance || name === spec.instance,
@@ -173,7 +174,9 @@ export class OverviewBuilder {
           explicit,
           costClusters: cost.clusters,
           now,
-          rpoTargetSeconds: rpoTarget ? Math.round(rpoTarget * 3600) : undefined,
+          rpoTargetSeconds: rpoTarget
+            ? Math.round(rpoTarget * 3600)
+            : undefined,
         });
         return {
           name,

@@ -77,16 +77,18 @@ export async function createPromotions(options: {
     logger,
   });
   const override = options.pullRequests;
-  const pullRequests = override
-    ? typeof override === 'function'
-      ? await override({
-          repo,
-          repositoryUrl: setup.repository.url,
-          config: options.rootConfig,
-          logger,
-        })
-      : override
-    : pullRequestProviderFor({
+  let pullRequests: PullRequestProvider;
+  if (typeof override === 'function') {
+    pullRequests = await override({
+      repo,
+      repositoryUrl: setup.repository.url,
+      config: options.rootConfig,
+      logger,
+    });
+  } else {
+    pullRequests =
+      override ??
+      pullRequestProviderFor({
         config: setup.pullRequests,
         repositoryUrl: setup.repository.url,
         repo,
@@ -94,6 +96,7 @@ export async function createPromotions(options: {
         githubCredentials,
         logger,
       }).provider;
+  }
   options.lifecycle.addShutdownHook(async () => {
     repo.close();
     if (ownWorkDir) await fs.rm(workDir, { recursive: true, force: true });

@@ -41,7 +41,9 @@ const unique = <T>(items: T[], nameOf: (item: T) => string, what: string) => {
   for (const item of items) {
     const name = nameOf(item);
     if (seen.has(name)) {
-      throw new Error(`Invalid gitops configuration: duplicate ${what} "${name}"`);
+      throw new Error(
+        `Invalid gitops configuration: duplicate ${what} "${name}"`,
+      );
     }
     seen.add(name);
   }

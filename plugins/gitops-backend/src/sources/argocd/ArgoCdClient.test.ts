@@ -130,12 +130,10 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
     await fleet.control.setFault('argocd-main', { malformed: true });
     await expect(listAll(client)).rejects.toThrow(/malformed JSON/);
     await fleet.control.setFault('argocd-main', { hang: true });
-    await expect(listAll(client)).rejects.toThrow(
-      /timed out after 1000 ms/,
-    );
+    await expect(listAll(client)).rejects.toThrow(/timed out after 1000 ms/);
   });
 
-  it('follows the application stream from a list\'s resourceVersion, with history', async () => {
+  it("follows the application stream from a list's resourceVersion, with history", async () => {
     const client = passwordClient(undefined, 1);
     const { resourceVersion } = await listAll(client);
     const controller = new AbortController();
@@ -145,7 +143,10 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
       signal: controller.signal,
       onEvent: e => {
         events.push(e);
-        if (e.type === 'MODIFIED' && e.application.metadata.name === 'payments-api-prod') {
+        if (
+          e.type === 'MODIFIED' &&
+          e.application.metadata.name === 'payments-api-prod'
+        ) {
           controller.abort();
         }
       },
@@ -164,7 +165,10 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
     const app = toDeploymentApp('argocd-prod', event.application, {
       detailed: true,
     });
-    expect(app.operation).toMatchObject({ phase: 'Running', initiatedBy: 'alice' });
+    expect(app.operation).toMatchObject({
+      phase: 'Running',
+      initiatedBy: 'alice',
+    });
     expect(app.history!.length).toBeGreaterThan(0);
     expect(app.resourceVersion).toMatch(/^\d+$/);
     await fleet.clock.advance(20_000);

@@ -105,9 +105,9 @@ export class ArgoCdClient {
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
       throw new UpstreamError(
-        `${method} ${path.split('?')[0]} answered an unexpected shape at ${issueAt(
-          parsed.error,
-        )}`,
+        `${method} ${
+          path.split('?')[0]
+        } answered an unexpected shape at ${issueAt(parsed.error)}`,
         response.status,
         'malformed',
       );

@@ -102,17 +102,17 @@ export function toDeploymentApp(
     history: !options.detailed
       ? undefined
       : (status?.history ?? [])
-      .filter(h => Number.isFinite(h.id))
-      .map(h => ({
-        id: h.id,
-        revision: h.revision ?? '',
-        deployedAt: u(h.deployedAt),
-        deployStartedAt: u(h.deployStartedAt),
-        initiatedBy: who(h.initiatedBy),
-        images: h.source?.kustomize?.images?.length
-          ? [...h.source.kustomize.images]
-          : undefined,
-      }))
-      .sort((a, b) => a.id - b.id),
+          .filter(h => Number.isFinite(h.id))
+          .map(h => ({
+            id: h.id,
+            revision: h.revision ?? '',
+            deployedAt: u(h.deployedAt),
+            deployStartedAt: u(h.deployStartedAt),
+            initiatedBy: who(h.initiatedBy),
+            images: h.source?.kustomize?.images?.length
+              ? [...h.source.kustomize.images]
+              : undefined,
+          }))
+          .sort((a, b) => a.id - b.id),
   };
 }

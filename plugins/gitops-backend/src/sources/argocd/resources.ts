@@ -69,4 +69,3 @@ export function mergeResources(
   }
   return out;
 }
-

@@ -59,7 +59,8 @@ export class AllocationFolder {
       };
       this.rows.set(id, row);
     }
-    const cpu = n(alloc.cpuCost) + n(alloc.cpuCostAdjustment) + n(alloc.gpuCost);
+    const cpu =
+      n(alloc.cpuCost) + n(alloc.cpuCostAdjustment) + n(alloc.gpuCost);
     const ram = n(alloc.ramCost) + n(alloc.ramCostAdjustment);
     const pv = n(alloc.pvCost) + n(alloc.pvCostAdjustment);
     const network =
@@ -69,7 +70,12 @@ export class AllocationFolder {
     const total =
       alloc.totalCost !== null && alloc.totalCost !== undefined
         ? n(alloc.totalCost)
-        : cpu + ram + pv + network + n(alloc.sharedCost) + n(alloc.externalCost);
+        : cpu +
+          ram +
+          pv +
+          network +
+          n(alloc.sharedCost) +
+          n(alloc.externalCost);
     row.cpu += cpu;
     row.ram += ram;
     row.pv += pv;

@@ -2,33 +2,19 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CustomObjectsApi,
   KubeConfig,
-  makeInformer,
   setHeaderMiddleware,
-  type KubernetesObject,
   type ObservableMiddleware,
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type {
-  BackupClusterData,
   BackupSink,
   BackupSource,
 } from '@internal/backstage-plugin-gitops-node';
 import type { VeleroClusterConfig } from '../../config';
 import { UpstreamError, describeError, sanitize } from '../../util/errors';
-import {
-  parseVeleroObject,
-  toBackup,
-  toLocation,
-  toSchedule,
-  type VeleroPlural,
-} from './veleroObjects';
-
-const PLURALS: VeleroPlural[] = [
-  'backups',
-  'schedules',
-  'backupstoragelocations',
-];
+import { ClusterInformers } from './clusterInformers';
+import type { VeleroPlural } from './veleroObjects';
 
 /** The kubeconfig of a configured cluster: a file, in-cluster, or a URL with a token. */
 export function kubeConfigOf(config: VeleroClusterConfig): KubeConfig {
@@ -55,9 +41,8 @@ export function kubeConfigOf(config: VeleroClusterConfig): KubeConfig {
 }
 
 /**
- * Velero's objects (`velero.io/v1` Backups, Schedules, BackupStorageLocations) of one cluster,
- * kept by `@kubernetes/client-node` informers: a list, then a watch from its resourceVersion,
- * a re-list when the API server says that version is too old (410). After each change the
+ * Velero's objects (`velero.io/v1` Backups, Schedules, BackupStorageLocations) of one cluster
+ * through the Kubernetes API, kept by informers (`ClusterInformers`). After each change the
  * whole cluster's state goes to the sink (Velero objects are few).
  */
 export class VeleroSource implements BackupSource {
@@ -83,142 +68,26 @@ export class VeleroSource implements BackupSource {
   }
 
   run(sink: BackupSink, signal: AbortSignal): Promise<void> {
-    const kc = kubeConfigOf(this.config);
-    const api = kc.makeApiClient(CustomObjectsApi);
-    const retry = this.options.retryMs ?? { min: 1000, max: 60_000 };
-    const listed = new Set<VeleroPlural>();
-    const failing = new Map<VeleroPlural, string>();
-    let lastLogged: string | undefined;
-    let emitTimer: NodeJS.Timeout | undefined;
-
-    const informers = PLURALS.map(plural => {
-      const informer = makeInformer<KubernetesObject>(
-        kc,
-        `/apis/velero.io/v1/namespaces/${encodeURIComponent(
-          this.config.namespace,
-        )}/${plural}`,
-        async () => {
-          const list = await this.listKind(api, plural, signal);
-          listed.add(plural);
-          failing.delete(plural);
-          // After the informer has put the list in its cache (right after this returns).
-          setImmediate(report);
-          return list;
-        },
-      );
-      return { plural, informer, failures: 0, attempts: 0, erred: -1 };
-    });
-
-    const data = (): BackupClusterData => {
-      const parsed = <P extends VeleroPlural, R>(
-        plural: P,
-        map: (value: any) => R,
-      ): R[] => {
-        const entry = informers.find(i => i.plural === plural)!;
-        const out: R[] = [];
-        for (const raw of entry.informer.list()) {
-          const result = parseVeleroObject(plural, raw);
-          if (result.ok) out.push(map(result.value));
-          else this.options.logger.debug(`gitops: velero ${this.cluster}: ${result.error}`);
-        }
-        return out;
-      };
-      return {
-        backups: parsed('backups', toBackup),
-        schedules: parsed('schedules', toSchedule),
-        locations: parsed('backupstoragelocations', toLocation),
-      };
-    };
-    const emit = () => {
-      if (emitTimer || listed.size < PLURALS.length) return;
-      emitTimer = setTimeout(() => {
-        emitTimer = undefined;
-        if (!signal.aborted) sink.set(data());
-      }, this.options.batchMs ?? 50);
-    };
-    const report = () => {
-      if (failing.size > 0) {
-        const error = [...failing.values()][0];
-        sink.setStatus({
-          state: listed.size === PLURALS.length ? 'stale' : 'error',
-          error,
-        });
-        if (error !== lastLogged) {
-          this.options.logger.warn(
-            `gitops: velero ${this.cluster}: ${error}; keeping the last good state and retrying`,
-          );
-          lastLogged = error;
-        }
-      } else if (listed.size === PLURALS.length) {
-        if (lastLogged) {
-          this.options.logger.info(`gitops: velero ${this.cluster} recovered`);
-          lastLogged = undefined;
-        }
-        // The data first, so no view sees the cluster ok without its objects.
-        clearTimeout(emitTimer);
-        emitTimer = undefined;
-        sink.set(data());
-        sink.setStatus({ state: 'ok' });
-      }
-    };
-
-    for (const entry of informers) {
-      entry.informer.on('add', emit);
-      entry.informer.on('update', emit);
-      entry.informer.on('delete', emit);
-      entry.informer.on('error', (error?: unknown) => {
-        if (signal.aborted) return;
-        entry.failures++;
-        entry.erred = entry.attempts;
-        failing.set(
-          entry.plural,
-          describeError(
-            error instanceof UpstreamError
-              ? error
-              : this.toError(error, entry.plural, false),
-            this.secrets,
-          ),
-        );
-        report();
-        const delay = Math.min(
-          retry.min * 2 ** (entry.failures - 1),
-          retry.max,
-        );
-        setTimeout(() => {
-          if (!signal.aborted) start(entry);
-        }, delay);
-      });
-    }
-
-    /** Starts (or restarts) an informer: once its watch is open again, the kind is healthy. */
-    const start = (entry: (typeof informers)[number]) => {
-      const attempt = ++entry.attempts;
-      entry.informer.start().then(
-        () => {
-          // start() also resolves when the list failed (the informer reported it as an error).
-          if (signal.aborted || entry.erred === attempt) return;
-          if (!listed.has(entry.plural)) return;
-          entry.failures = 0;
-          if (failing.delete(entry.plural)) report();
-        },
-        () => {
-          // Reported through the informer's `error` callback.
-        },
-      );
-    };
-
-    return new Promise<void>(resolve => {
-      const stop = () => {
-        clearTimeout(emitTimer);
-        Promise.all(informers.map(i => i.informer.stop())).finally(resolve);
-      };
-      if (signal.aborted) {
-        stop();
-        return;
-      }
-      signal.addEventListener('abort', stop, { once: true });
-      for (const entry of informers) start(entry);
-    });
+    const kubeConfig = kubeConfigOf(this.config);
+    const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    return new ClusterInformers({
+      cluster: this.cluster,
+      namespace: this.config.namespace,
+      kubeConfig,
+      list: plural => this.listKind(api, plural, signal),
+      describe: (error, plural) =>
+        describeError(
+          error instanceof UpstreamError
+            ? error
+            : this.toError(error, plural, false),
+          this.secrets,
+        ),
+      sink,
+      signal,
+      logger: this.options.logger,
+      retryMs: this.options.retryMs ?? { min: 1000, max: 60_000 },
+      batchMs: this.options.batchMs ?? 50,
+    }).run();
   }
 
   /** One list call of a kind, with this cluster's timeout; failures become safe UpstreamErrors. */

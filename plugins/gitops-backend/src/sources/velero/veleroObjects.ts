@@ -124,7 +124,10 @@ export function parseVeleroObject<P extends VeleroPlural>(
   | { ok: false; error: string } {
   const parsed = VELERO_KINDS[plural].safeParse(raw);
   if (parsed.success) {
-    return { ok: true, value: parsed.data as z.infer<(typeof VELERO_KINDS)[P]> };
+    return {
+      ok: true,
+      value: parsed.data as z.infer<(typeof VELERO_KINDS)[P]>,
+    };
   }
   const issue = parsed.error.issues[0];
   return {
