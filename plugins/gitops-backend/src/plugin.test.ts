@@ -462,3 +462,23 @@ describe('gitopsPlugin at start-up', () => {
     await cleanup();
   });
 });
+
+describe('gitopsPlugin answers', () => {
+  it('gzips an overview once per version for every viewer that accepts it', async () => {
+    const { fleet, cleanup } = await startTestFleet();
+    const backend = await startGitopsBackend({ fleet });
+    const first = await request(backend.server)
+      .get(overviewPath('payments-api'))
+      .set('Accept-Encoding', 'gzip');
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.headers.vary).toContain('Accept-Encoding');
+    // supertest inflates it: the same JSON as without gzip.
+    const plain = await request(backend.server)
+      .get(overviewPath('payments-api'))
+      .set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(first.body).toEqual(plain.body);
+    await backend.stop();
+    await cleanup();
+  });
+});

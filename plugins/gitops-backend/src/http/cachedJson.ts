@@ -1,8 +1,16 @@
 import type express from 'express';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { BoundedMap } from '../util/BoundedMap';
 
 export const etagOf = (body: string) =>
   `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+
+/**
+ * Answers, gzipped once per ETag: the same bytes go to every viewer of an unchanged view, so
+ * compressing them per request (what the root router's compression would do) is wasted work.
+ */
+const gzipped = new BoundedMap<string, Buffer>(2_000);
 
 /**
  * Answers a JSON body with its ETag; a request whose `If-None-Match` names it gets a 304 with
@@ -16,10 +24,25 @@ export function sendJson(
 ) {
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Vary', 'Accept-Encoding');
   const match = req.headers['if-none-match'];
   if (match && match.split(',').some(tag => tag.trim() === etag)) {
     res.status(304).end();
     return;
   }
-  res.status(200).type('application/json').send(body);
+  res.status(200).type('application/json');
+  if (
+    body.length > 1024 &&
+    /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')
+  ) {
+    let zipped = gzipped.get(etag);
+    if (!zipped) {
+      zipped = gzipSync(body);
+      gzipped.set(etag, zipped);
+    }
+    res.setHeader('Content-Encoding', 'gzip');
+    res.send(zipped);
+    return;
+  }
+  res.send(body);
 }
