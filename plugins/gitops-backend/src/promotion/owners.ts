@@ -6,6 +6,9 @@ import {
 } from '@backstage/catalog-model';
 import type { Actor } from './types';
 
+/** Entity refs compare case-insensitively; promotions store them lowercase. */
+export const normalizedRef = (ref: string) => ref.toLocaleLowerCase('en-US');
+
 /** The owners of an entity (`spec.owner` and `ownedBy` relations), as lowercase refs. */
 export function entityOwners(entity: Entity): string[] {
   const owners = new Set<string>();
@@ -13,12 +16,14 @@ export function entityOwners(entity: Entity): string[] {
   if (typeof spec?.owner === 'string' && spec.owner.trim()) {
     try {
       owners.add(
-        stringifyEntityRef(
-          parseEntityRef(spec.owner.trim(), {
-            defaultKind: 'group',
-            defaultNamespace: entity.metadata.namespace ?? 'default',
-          }),
-        ).toLocaleLowerCase('en-US'),
+        normalizedRef(
+          stringifyEntityRef(
+            parseEntityRef(spec.owner.trim(), {
+              defaultKind: 'group',
+              defaultNamespace: entity.metadata.namespace ?? 'default',
+            }),
+          ),
+        ),
       );
     } catch {
       // An unparsable owner owns nothing.
@@ -26,7 +31,7 @@ export function entityOwners(entity: Entity): string[] {
   }
   for (const relation of entity.relations ?? []) {
     if (relation.type === RELATION_OWNED_BY) {
-      owners.add(relation.targetRef.toLocaleLowerCase('en-US'));
+      owners.add(normalizedRef(relation.targetRef));
     }
   }
   return [...owners];
@@ -38,8 +43,8 @@ export function isOwner(actor: Actor, entity: Entity): boolean {
   const refs = actor.ownershipEntityRefs?.length
     ? actor.ownershipEntityRefs
     : [actor.userEntityRef];
-  return refs.some(ref => owners.has(ref.toLocaleLowerCase('en-US')));
+  return refs.some(ref => owners.has(normalizedRef(ref)));
 }
 
 export const sameRef = (a: string, b: string) =>
-  a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+  normalizedRef(a) === normalizedRef(b);
