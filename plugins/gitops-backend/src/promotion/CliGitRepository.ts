@@ -1,10 +1,17 @@
 import { ConflictError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { safeUrl, sanitize } from '../util/errors';
+import { safeUrl } from '../util/errors';
 import { CatFileBatch } from './catFileBatch';
+import { GitCli, type GitAuth } from './gitCli';
+import {
+  commitTree,
+  fastImportCommit,
+  isAncestor,
+  mergeTree,
+  normalisePath,
+} from './gitCommits';
 import type {
   ChangeFn,
   CommitResult,
@@ -13,16 +20,7 @@ import type {
   GitTree,
 } from './GitRepository';
 
-/**
- * Credentials for the remote (`gitAuthFromIntegrations` fills them from Backstage's
- * `integrations` config). Their values never reach a log line or an error message.
- */
-export type GitAuth = {
-  /** Extra HTTP headers (e.g. `Authorization: Basic ...`), passed to git through env config. */
-  headers?: () => Promise<Record<string, string>>;
-  /** Rewrites the remote URL before each fetch/push (e.g. to add a token). */
-  rewriteUrl?: (url: string) => Promise<string>;
-};
+export type { GitAuth } from './gitCli';
 
 export type CliGitRepositoryOptions = {
   /** Remote URL: file://, https://, ssh. */
@@ -41,17 +39,9 @@ export type CliGitRepositoryOptions = {
   gitBinary?: string;
 };
 
-type RunResult = { code: number; stdout: string; stderr: string };
-
-class GitCommandError extends Error {
-  constructor(message: string, readonly result: RunResult) {
-    super(message);
-    this.name = 'GitCommandError';
-  }
-}
-
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** What git prints when a push lost a race: the branch moved, retry on the new tip. */
 const REJECTED =
   /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info|incorrect old value|failed to lock|remote rejected/i;
 
@@ -64,12 +54,9 @@ export class CliGitRepository implements GitRepository {
   readonly displayName: string;
   readonly defaultBranch: string;
   private readonly gitDir: string;
+  private readonly git: GitCli;
   private initialised?: Promise<void>;
   private chain: Promise<unknown> = Promise.resolve();
-  /** Rewritten remote URLs (shown as `displayName`). */
-  private readonly secrets = new Set<string>();
-  /** Header values and the credentials in them (shown as `***`). */
-  private readonly credentials = new Set<string>();
   private readonly blobCache = new Map<string, string | null>();
   private readonly batch: CatFileBatch;
 
@@ -80,6 +67,15 @@ export class CliGitRepository implements GitRepository {
     this.displayName = options.url.startsWith('file:')
       ? options.url
       : safeUrl(options.url);
+    this.git = new GitCli({
+      gitDir: this.gitDir,
+      url: options.url,
+      displayName: this.displayName,
+      auth: options.auth,
+      committer: options.committer,
+      timeoutMs: options.timeoutMs,
+      gitBinary: options.gitBinary,
+    });
   }
 
   /** Stops the helper process; call on shutdown. */
@@ -87,114 +83,7 @@ export class CliGitRepository implements GitRepository {
     this.batch.close();
   }
 
-  // --- process --------------------------------------------------------------------------
-
-  private async authEnv(): Promise<Record<string, string>> {
-    const headers = (await this.options.auth?.headers?.()) ?? {};
-    const env: Record<string, string> = {};
-    const entries = Object.entries(headers);
-    entries.forEach(([name, value], i) => {
-      this.rememberHeader(value);
-      env[`GIT_CONFIG_KEY_${i}`] = 'http.extraHeader';
-      env[`GIT_CONFIG_VALUE_${i}`] = `${name}: ${value}`;
-    });
-    if (entries.length) env.GIT_CONFIG_COUNT = String(entries.length);
-    return env;
-  }
-
-  /**
-   * Redacts a header value and the credential inside it (the token of `Basic
-   * base64(user:token)` or `Bearer token`), should a server echo either back.
-   */
-  private rememberHeader(value: string) {
-    // App tokens rotate hourly; old ones cannot show up any more.
-    if (this.credentials.size > 200) this.credentials.clear();
-    this.credentials.add(value);
-    const [scheme, credential] = value.split(/\s+/, 2);
-    if (!credential) return;
-    this.credentials.add(credential);
-    if (/^basic$/i.test(scheme)) {
-      const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      this.credentials.add(decoded);
-      this.credentials.add(decoded.slice(decoded.indexOf(':') + 1));
-    }
-  }
-
-  private async remoteUrl(): Promise<string> {
-    const rewritten =
-      (await this.options.auth?.rewriteUrl?.(this.options.url)) ??
-      this.options.url;
-    if (rewritten !== this.options.url) this.secrets.add(rewritten);
-    return rewritten;
-  }
-
-  private clean(text: string) {
-    let out = text;
-    for (const secret of this.secrets) {
-      if (secret) out = out.split(secret).join(this.displayName);
-    }
-    return sanitize(out, this.credentials);
-  }
-
-  private run(
-    args: string[],
-    opts: {
-      input?: string;
-      env?: Record<string, string>;
-      allowFail?: boolean;
-      author?: GitAuthor;
-    } = {},
-  ): Promise<RunResult> {
-    const author = opts.author ?? this.options.committer;
-    const configArgs = author
-      ? ['-c', `user.name=${author.name}`, '-c', `user.email=${author.email}`]
-      : [];
-    const fullArgs = [...configArgs, '--git-dir', this.gitDir, ...args];
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.options.gitBinary ?? 'git', fullArgs, {
-        env: {
-          ...process.env,
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_ASKPASS: 'echo',
-          LC_ALL: 'C',
-          ...opts.env,
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      const timer = setTimeout(
-        () => child.kill('SIGKILL'),
-        this.options.timeoutMs ?? 60_000,
-      );
-      child.stdout.on('data', d => out.push(d));
-      child.stderr.on('data', d => err.push(d));
-      child.on('error', e => {
-        clearTimeout(timer);
-        reject(new Error(`git could not be started: ${e.message}`));
-      });
-      child.on('close', code => {
-        clearTimeout(timer);
-        const result = {
-          code: code ?? -1,
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-        };
-        if (result.code !== 0 && !opts.allowFail) {
-          // Only the subcommand, never a URL or a header, goes into the message.
-          const sub = args.find(a => !a.startsWith('-')) ?? 'git';
-          reject(
-            new GitCommandError(
-              `git ${sub} failed: ${this.clean(result.stderr.trim())}`,
-              { ...result, stderr: this.clean(result.stderr) },
-            ),
-          );
-        } else resolve(result);
-      });
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.input ?? '');
-    });
-  }
+  // --- the local clone ------------------------------------------------------------------
 
   /** Runs `fn` after every earlier operation of this instance has finished. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -212,7 +101,7 @@ export class CliGitRepository implements GitRepository {
         .catch(() => false);
       if (!exists) {
         await fs.mkdir(this.gitDir, { recursive: true });
-        await this.run(['init', '--quiet', '--bare']);
+        await this.git.run(['init', '--quiet', '--bare']);
       }
     })().catch(e => {
       this.initialised = undefined;
@@ -222,9 +111,8 @@ export class CliGitRepository implements GitRepository {
   }
 
   private async fetchNow() {
-    const url = await this.remoteUrl();
-    const env = await this.authEnv();
-    await this.run(
+    const { url, env } = await this.git.remote();
+    await this.git.run(
       [
         'fetch',
         '--quiet',
@@ -242,7 +130,14 @@ export class CliGitRepository implements GitRepository {
     return object?.type === 'commit' ? object.oid : undefined;
   }
 
+  private missingBranch(branch: string) {
+    return new ConflictError(
+      `branch ${branch} does not exist in ${this.displayName}`,
+    );
+  }
+
   private async readAt(sha: string, file: string): Promise<string | null> {
+    // Keyed by commit: what a commit holds never changes, so no entry goes stale.
     const key = `${sha}:${file}`;
     if (this.blobCache.has(key)) return this.blobCache.get(key)!;
     const object = await this.batch.read(key);
@@ -254,7 +149,7 @@ export class CliGitRepository implements GitRepository {
   }
 
   private treeAt(sha: string): GitTree {
-    return { sha, readFile: file => this.readAt(sha, normalise(file)) };
+    return { sha, readFile: file => this.readAt(sha, normalisePath(file)) };
   }
 
   /**
@@ -262,93 +157,41 @@ export class CliGitRepository implements GitRepository {
    * branch must not exist, a sha: the branch must still be there).
    */
   private async push(sha: string, branch: string, lease?: string) {
-    const url = await this.remoteUrl();
-    const env = await this.authEnv();
+    const { url, env } = await this.git.remote();
     const args = ['push', '--quiet', '--porcelain'];
     if (lease !== undefined) {
       args.push(`--force-with-lease=refs/heads/${branch}:${lease}`);
     }
     args.push(url, `${sha}:refs/heads/${branch}`);
-    const r = await this.run(args, { env, allowFail: true });
+    const r = await this.git.run(args, { env, allowFail: true });
     if (r.code === 0) return 'ok' as const;
     const text = `${r.stdout}\n${r.stderr}`;
     if (REJECTED.test(text)) return 'rejected' as const;
-    throw new Error(`git push failed: ${this.clean(r.stderr.trim())}`);
+    throw new Error(`git push failed: ${this.git.clean(r.stderr.trim())}`);
   }
 
-  private dates(): Record<string, string> {
-    const now = this.options.clock?.now();
-    if (!now) return {};
-    const date = `${Math.floor(now.getTime() / 1000)} +0000`;
-    return { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
-  }
-
-  /** Builds the commit with one `git fast-import` (no index, no working tree). */
-  private async writeCommit(
-    parent: string,
-    files: Record<string, string>,
-    message: string,
-    author: GitAuthor,
-  ): Promise<string> {
-    const committer = this.options.committer ?? author;
-    const seconds = Math.floor(
-      (this.options.clock?.now() ?? new Date()).getTime() / 1000,
-    );
-    const ident = (who: GitAuthor) =>
-      `${who.name.replace(/[<>\n]/g, '')} <${who.email.replace(
-        /[<>\n]/g,
-        '',
-      )}> ${seconds} +0000`;
-    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
-    const body = message.endsWith('\n') ? message : `${message}\n`;
-    const lines = [
-      'commit refs/gitops/scratch',
-      'mark :1',
-      `author ${ident(author)}`,
-      `committer ${ident(committer)}`,
-      data(body).slice(0, -1),
-      `from ${parent}`,
-      ...Object.entries(files).map(
-        ([file, content]) =>
-          `M 100644 inline ${normalise(file)}\n${data(content).slice(0, -1)}`,
-      ),
-      '',
-      'get-mark :1',
-      'done',
-      '',
-    ];
-    const r = await this.run(['fast-import', '--quiet', '--force', '--done'], {
-      input: lines.join('\n'),
-    });
-    const sha = r.stdout.trim().split('\n').pop() ?? '';
-    if (!/^[0-9a-f]{40,64}$/.test(sha)) {
-      throw new Error('git fast-import did not return a commit');
+  /**
+   * Runs `attempt` (after a fresh fetch, one operation at a time) until it is done: it answers
+   * `undefined` when its push was rejected, i.e. the branch moved, and is run again on the new
+   * tip after a jittered backoff, so replicas racing for one branch spread out. `what` names
+   * what could not be pushed when the attempts run out.
+   */
+  private async untilPushed<T>(
+    maxAttempts: number,
+    attempt: (n: number) => Promise<{ result: T } | undefined>,
+    what: string,
+  ): Promise<T> {
+    for (let n = 1; n <= maxAttempts; n++) {
+      const outcome = await this.exclusive(async () => {
+        await this.fetchNow();
+        return attempt(n);
+      });
+      if (outcome) return outcome.result;
+      await sleep(Math.min(1000, 20 * 2 ** n) * Math.random());
     }
-    return sha;
-  }
-
-  private async commitTree(
-    tree: string,
-    parents: string[],
-    message: string,
-    author: GitAuthor,
-  ) {
-    const committer = this.options.committer ?? author;
-    const r = await this.run(
-      ['commit-tree', tree, ...parents.flatMap(p => ['-p', p]), '-F', '-'],
-      {
-        input: message.endsWith('\n') ? message : `${message}\n`,
-        author,
-        env: {
-          GIT_AUTHOR_NAME: author.name,
-          GIT_AUTHOR_EMAIL: author.email,
-          GIT_COMMITTER_NAME: committer.name,
-          GIT_COMMITTER_EMAIL: committer.email,
-          ...this.dates(),
-        },
-      },
+    throw new ConflictError(
+      `${what} could not be pushed after ${maxAttempts} attempts; try again`,
     );
-    return r.stdout.trim();
   }
 
   // --- GitRepository ------------------------------------------------------------------------
@@ -357,11 +200,7 @@ export class CliGitRepository implements GitRepository {
     return this.exclusive(async () => {
       await this.fetchNow();
       const sha = await this.remoteSha(branch);
-      if (!sha) {
-        throw new ConflictError(
-          `branch ${branch} does not exist in ${this.displayName}`,
-        );
-      }
+      if (!sha) throw this.missingBranch(branch);
       return this.treeAt(sha);
     });
   }
@@ -373,7 +212,7 @@ export class CliGitRepository implements GitRepository {
     });
   }
 
-  async commit(options: {
+  commit(options: {
     branch?: string;
     createFrom?: string;
     replaceBranch?: boolean;
@@ -383,9 +222,9 @@ export class CliGitRepository implements GitRepository {
   }): Promise<CommitResult | undefined> {
     const branch = options.branch ?? this.defaultBranch;
     const maxAttempts = options.maxAttempts ?? 8;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const outcome = await this.exclusive(async () => {
-        await this.fetchNow();
+    return this.untilPushed(
+      maxAttempts,
+      async attempt => {
         const existing = options.createFrom
           ? await this.remoteSha(branch)
           : undefined;
@@ -395,48 +234,38 @@ export class CliGitRepository implements GitRepository {
           );
         }
         const parent = await this.remoteSha(options.createFrom ?? branch);
-        if (!parent) {
-          throw new ConflictError(
-            `branch ${options.createFrom ?? branch} does not exist in ${
-              this.displayName
-            }`,
-          );
-        }
+        if (!parent) throw this.missingBranch(options.createFrom ?? branch);
         const change = await options.change(this.treeAt(parent));
         if (!change || Object.keys(change.files).length === 0) {
-          return { done: true as const, result: undefined };
+          return { result: undefined };
         }
-        const sha = await this.writeCommit(
+        const sha = await fastImportCommit(this.git, {
           parent,
-          change.files,
-          change.message,
-          options.author,
-        );
+          files: change.files,
+          message: change.message,
+          author: options.author,
+          committer: this.options.committer ?? options.author,
+          now: this.options.clock?.now() ?? new Date(),
+        });
+        // A new branch is pushed with a lease, so a branch created meanwhile is not overwritten.
         const pushed = await this.push(
           sha,
           branch,
           options.createFrom ? existing ?? '' : undefined,
         );
         if (pushed === 'ok') {
-          return {
-            done: true as const,
-            result: { sha, parentSha: parent, attempts: attempt },
-          };
+          return { result: { sha, parentSha: parent, attempts: attempt } };
         }
         this.options.logger?.debug(
           `push to ${branch} of ${this.displayName} rejected (attempt ${attempt}); retrying on the new tip`,
         );
-        return { done: false as const };
-      });
-      if (outcome.done) return outcome.result;
-      await sleep(Math.min(1000, 20 * 2 ** attempt) * Math.random());
-    }
-    throw new ConflictError(
-      `${branch} of ${this.displayName} kept moving: the change could not be pushed after ${maxAttempts} attempts; try again`,
+        return undefined;
+      },
+      `${branch} of ${this.displayName} kept moving: the change`,
     );
   }
 
-  async merge(options: {
+  merge(options: {
     source: string;
     target?: string;
     author: GitAuthor;
@@ -445,28 +274,17 @@ export class CliGitRepository implements GitRepository {
   }): Promise<CommitResult & { fastForward: boolean }> {
     const target = options.target ?? this.defaultBranch;
     const maxAttempts = options.maxAttempts ?? 8;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const outcome = await this.exclusive(async () => {
-        await this.fetchNow();
+    return this.untilPushed(
+      maxAttempts,
+      async attempt => {
         const source = await this.remoteSha(options.source);
         const tipSha = await this.remoteSha(target);
         if (!source || !tipSha) {
-          throw new ConflictError(
-            `branch ${source ? target : options.source} does not exist in ${
-              this.displayName
-            }`,
-          );
+          throw this.missingBranch(source ? target : options.source);
         }
-        const isAncestor = async (a: string, b: string) =>
-          (
-            await this.run(['merge-base', '--is-ancestor', a, b], {
-              allowFail: true,
-            })
-          ).code === 0;
-        if (await isAncestor(source, tipSha)) {
+        if (await isAncestor(this.git, source, tipSha)) {
           // Already in the target.
           return {
-            done: true as const,
             result: {
               sha: tipSha,
               parentSha: tipSha,
@@ -477,59 +295,37 @@ export class CliGitRepository implements GitRepository {
         }
         let sha = source;
         let fastForward = true;
-        if (!(await isAncestor(tipSha, source))) {
+        if (!(await isAncestor(this.git, tipSha, source))) {
           fastForward = false;
-          const merged = await this.run(
-            ['merge-tree', '--write-tree', '--name-only', tipSha, source],
-            { allowFail: true },
+          const tree = await mergeTree(
+            this.git,
+            { source: options.source, target },
+            tipSha,
+            source,
           );
-          if (merged.code === 1) {
-            const files = merged.stdout
-              .split('\n')
-              .slice(1)
-              .filter(line => line && !line.startsWith('Auto-merging'))
-              .filter(line => !/^CONFLICT/.test(line));
-            throw new ConflictError(
-              `${options.source} conflicts with ${target}${
-                files.length ? ` in ${[...new Set(files)].join(', ')}` : ''
-              }; it has to be re-created on top of ${target}`,
-            );
-          }
-          if (merged.code !== 0) {
-            throw new Error(
-              `git merge-tree failed: ${this.clean(merged.stderr.trim())}`,
-            );
-          }
-          const tree = merged.stdout.split('\n')[0].trim();
-          sha = await this.commitTree(
+          sha = await commitTree(this.git, {
             tree,
-            [tipSha, source],
-            options.message,
-            options.author,
-          );
+            parents: [tipSha, source],
+            message: options.message,
+            author: options.author,
+            committer: this.options.committer ?? options.author,
+            now: this.options.clock?.now(),
+          });
         }
         const pushed = await this.push(sha, target);
-        if (pushed === 'ok') {
-          return {
-            done: true as const,
-            result: { sha, parentSha: tipSha, attempts: attempt, fastForward },
-          };
-        }
-        return { done: false as const };
-      });
-      if (outcome.done) return outcome.result;
-      await sleep(Math.min(1000, 20 * 2 ** attempt) * Math.random());
-    }
-    throw new ConflictError(
-      `${target} of ${this.displayName} kept moving: the merge could not be pushed after ${maxAttempts} attempts; try again`,
+        if (pushed !== 'ok') return undefined;
+        return {
+          result: { sha, parentSha: tipSha, attempts: attempt, fastForward },
+        };
+      },
+      `${target} of ${this.displayName} kept moving: the merge`,
     );
   }
 
   deleteBranch(branch: string): Promise<void> {
     return this.exclusive(async () => {
-      const url = await this.remoteUrl();
-      const env = await this.authEnv();
-      await this.run(['push', '--quiet', url, `:refs/heads/${branch}`], {
+      const { url, env } = await this.git.remote();
+      await this.git.run(['push', '--quiet', url, `:refs/heads/${branch}`], {
         env,
         allowFail: true,
       });
@@ -544,7 +340,7 @@ export class CliGitRepository implements GitRepository {
   > {
     return this.exclusive(async () => {
       await this.fetchNow();
-      const r = await this.run([
+      const r = await this.git.run([
         'log',
         '--first-parent',
         '-m',
@@ -568,15 +364,4 @@ export class CliGitRepository implements GitRepository {
         });
     });
   }
-}
-
-function normalise(file: string): string {
-  const name = path.posix.normalize(file).replace(/^\/+/, '');
-  // eslint-disable-next-line no-control-regex
-  if (name.startsWith('..') || /[\u0000-\u001f\u007f"\\]/.test(name)) {
-    throw new Error(
-      `not a path inside the repository: ${JSON.stringify(file)}`,
-    );
-  }
-  return name;
 }

@@ -2,7 +2,7 @@ import type {
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
-import type { GitAuth } from './CliGitRepository';
+import type { GitAuth } from './gitCli';
 
 const basic = (username: string, password: string) =>
   `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
