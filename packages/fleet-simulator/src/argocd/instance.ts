@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { SimClock } from '../clock';
 import { GitRepo } from '../git/repo';
 import { SeedDeployment } from '../seed/seedRepo';
-import { ArgoError, GRPC } from './errors';
 import {
   SimApp,
   imageRef,
@@ -11,7 +10,8 @@ import {
   sourceType,
   uid,
 } from './app';
-import { Desired, renderDesired } from './render';
+import { Desired } from './render';
+import { rollback, startSync, terminate } from './operations';
 
 export interface ArgoBehaviour {
   /** Simulated duration of a sync operation (Running → Succeeded/Failed). */
@@ -52,8 +52,8 @@ export class ArgoInstance {
 
   constructor(
     readonly name: string,
-    private readonly clock: SimClock,
-    private readonly repo: GitRepo,
+    readonly clock: SimClock,
+    readonly repo: GitRepo,
     readonly behaviour: ArgoBehaviour,
   ) {
     this.events.setMaxListeners(0);
@@ -242,14 +242,14 @@ export class ArgoInstance {
     );
   }
 
-  private isFailing(tag?: string) {
+  isFailing(tag?: string) {
     return (
       !!tag &&
       (tag.endsWith('-fail') || this.behaviour.failImages.includes(tag))
     );
   }
 
-  private baseHealth(app: SimApp): { status: string; message?: string } {
+  baseHealth(app: SimApp): { status: string; message?: string } {
     if (!app.live.tag && !app.live.sha) return { status: 'Missing' };
     if (this.isBad(app.live.tag, app.live.image)) {
       return {
@@ -260,7 +260,7 @@ export class ArgoInstance {
     return { status: 'Healthy' };
   }
 
-  private setHealth(app: SimApp, h: { status: string; message?: string }) {
+  setHealth(app: SimApp, h: { status: string; message?: string }) {
     const cur = app.obj.status.health;
     const lastTransitionTime =
       cur?.status === h.status && cur.lastTransitionTime
@@ -342,202 +342,23 @@ export class ArgoInstance {
     return p === 'Running' || p === 'Terminating';
   }
 
-  async startSync(app: SimApp, req: SyncRequest): Promise<void> {
-    if (this.isRunning(app)) {
-      throw new ArgoError(
-        400,
-        GRPC.FailedPrecondition,
-        'another operation is already in progress',
-      );
-    }
-    let sha = app.headSha;
-    let target: Desired = app.desired;
-    const source = clone(req.source ?? app.obj.spec.source);
-    if (!app.filler) {
-      const rev = req.revision || app.obj.spec.source?.targetRevision || 'HEAD';
-      const resolved = await this.repo.resolve(rev);
-      if (!resolved) {
-        throw new ArgoError(
-          400,
-          GRPC.Unknown,
-          `rpc error: code = Unknown desc = unable to resolve '${rev}' to a commit SHA`,
-        );
-      }
-      sha = resolved;
-      target = await renderDesired(this.repo, sha, source);
-    }
-    app.cancelAuto?.();
-    app.cancelAuto = undefined;
-    app.cancelHealth?.();
-    app.cancelHealth = undefined;
-    const started = this.clock.nowMs();
-    const operation = {
-      sync: {
-        revision: sha,
-        ...(req.prune ? { prune: true } : {}),
-        ...(req.dryRun ? { dryRun: true } : {}),
-        ...(app.obj.spec.syncPolicy?.syncOptions
-          ? { syncOptions: app.obj.spec.syncPolicy.syncOptions }
-          : {}),
-      },
-      initiatedBy: req.initiatedBy,
-      retry: {},
-    };
-    app.obj.operation = operation;
-    app.obj.status.operationState = {
-      operation,
-      phase: 'Running',
-      message: 'one or more tasks are running',
-      startedAt: iso(started),
-    };
-    if (!req.dryRun) {
-      this.setHealth(app, {
-        status: 'Progressing',
-        message: `Waiting for rollout to finish: 0 of ${
-          target.replicas ?? 1
-        } updated replicas are available...`,
-      });
-    }
-    this.touch(app);
-    app.cancelOp = this.clock.after(this.behaviour.syncDurationMs, () =>
-      this.finishSync(app, sha, target, source, started, req),
-    );
+  startSync(app: SimApp, req: SyncRequest): Promise<void> {
+    return startSync(this, app, req);
   }
 
-  private finishSync(
-    app: SimApp,
-    sha: string,
-    target: Desired,
-    source: any,
-    started: number,
-    req: SyncRequest,
-  ) {
-    app.cancelOp = undefined;
-    delete app.obj.operation;
-    const st = app.obj.status.operationState;
-    const now = this.clock.nowMs();
-    const resources = (kindStatus: string) =>
-      ['Service', 'Deployment'].map(kind => ({
-        ...(kind === 'Deployment' ? { group: 'apps' } : {}),
-        version: 'v1',
-        kind,
-        namespace: app.obj.spec.destination?.namespace,
-        name: app.service,
-        status: kindStatus,
-        message:
-          kindStatus === 'Synced'
-            ? `${kind.toLowerCase()}/${app.service} configured`
-            : 'the server rejected the image',
-        hookPhase: kindStatus === 'Synced' ? 'Running' : 'Failed',
-        syncPhase: 'Sync',
-      }));
-    st.finishedAt = iso(now);
-    if (this.isFailing(target.tag)) {
-      st.phase = 'Failed';
-      st.message = `one or more objects failed to apply, reason: admission webhook denied image ${imageRef(
-        target,
-        app.service,
-      )}`;
-      st.syncResult = {
-        revision: sha,
-        source,
-        resources: resources('SyncFailed'),
-      };
-      app.lastOpFailed = true;
-      this.refresh(app);
-      this.touch(app);
-      return;
-    }
-    app.lastOpFailed = false;
-    st.phase = 'Succeeded';
-    st.message = req.dryRun
-      ? 'successfully synced (dry run)'
-      : 'successfully synced (all tasks run)';
-    st.syncResult = { revision: sha, source, resources: resources('Synced') };
-    if (!req.dryRun) {
-      app.live = { ...target, sha };
-      const history: any[] = app.obj.status.history ?? [];
-      const nextId = history.reduce((m, h) => Math.max(m, h.id), -1) + 1;
-      history.push({
-        id: nextId,
-        revision: sha,
-        deployedAt: iso(now),
-        deployStartedAt: iso(started),
-        source,
-        initiatedBy: req.initiatedBy,
-      });
-      app.obj.status.history = history;
-      this.trimHistory(app);
-      // The rollout takes a little longer than the apply: stay Progressing, then settle.
-      this.setHealth(app, {
-        status: 'Progressing',
-        message: 'Waiting for rollout to finish',
-      });
-      app.cancelHealth = this.clock.after(this.behaviour.healthDelayMs, () => {
-        app.cancelHealth = undefined;
-        if (this.isRunning(app)) return;
-        this.setHealth(app, this.baseHealth(app));
-        this.touch(app);
-      });
-    } else {
-      this.setHealth(app, this.baseHealth(app));
-    }
-    this.refresh(app);
-    this.touch(app);
-  }
-
-  async rollback(
+  rollback(
     app: SimApp,
     id: number,
     opts: { prune?: boolean; dryRun?: boolean; username: string },
   ) {
-    const auto = app.obj.spec.syncPolicy?.automated;
-    if (auto && auto.enabled !== false) {
-      throw new ArgoError(
-        400,
-        GRPC.FailedPrecondition,
-        'rollback cannot be initiated when auto-sync is enabled',
-      );
-    }
-    const entry = (app.obj.status.history ?? []).find((h: any) => h.id === id);
-    if (!entry) {
-      throw new ArgoError(
-        400,
-        GRPC.InvalidArgument,
-        `application ${app.name} does not have deployment with id ${id}`,
-      );
-    }
-    await this.startSync(app, {
-      revision: entry.revision,
-      prune: opts.prune,
-      dryRun: opts.dryRun,
-      source: entry.source,
-      initiatedBy: { username: opts.username },
-    });
+    return rollback(this, app, id, opts);
   }
 
   terminate(app: SimApp) {
-    if (!this.isRunning(app) || !app.cancelOp) {
-      throw new ArgoError(
-        400,
-        GRPC.FailedPrecondition,
-        'Unable to terminate operation. No operation is in progress',
-      );
-    }
-    app.cancelOp();
-    app.cancelOp = undefined;
-    delete app.obj.operation;
-    const st = app.obj.status.operationState;
-    st.phase = 'Failed';
-    st.message = 'Operation terminated';
-    st.finishedAt = iso(this.clock.now());
-    app.lastOpFailed = true;
-    this.setHealth(app, this.baseHealth(app));
-    this.refresh(app);
-    this.touch(app);
+    terminate(this, app);
   }
 
-  private trimHistory(app: SimApp) {
+  trimHistory(app: SimApp) {
     const limit =
       app.obj.spec.revisionHistoryLimit ?? this.behaviour.historyDepth;
     const h: any[] = app.obj.status.history ?? [];

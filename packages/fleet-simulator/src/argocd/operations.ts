@@ -1,0 +1,212 @@
+import { ArgoError, GRPC } from './errors';
+import { SimApp, imageRef, iso } from './app';
+import { Desired, renderDesired } from './render';
+import type { ArgoInstance, SyncRequest } from './instance';
+
+const clone = <T>(v: T): T =>
+  v === undefined ? v : JSON.parse(JSON.stringify(v));
+
+/**
+ * Argo's operations on one app: sync (Running → Succeeded/Failed, then Progressing →
+ * Healthy/Degraded), rollback to a history entry, and terminating a running operation.
+ */
+export async function startSync(
+  inst: ArgoInstance,
+  app: SimApp,
+  req: SyncRequest,
+): Promise<void> {
+  if (inst.isRunning(app)) {
+    throw new ArgoError(
+      400,
+      GRPC.FailedPrecondition,
+      'another operation is already in progress',
+    );
+  }
+  let sha = app.headSha;
+  let target: Desired = app.desired;
+  const source = clone(req.source ?? app.obj.spec.source);
+  if (!app.filler) {
+    const rev = req.revision || app.obj.spec.source?.targetRevision || 'HEAD';
+    const resolved = await inst.repo.resolve(rev);
+    if (!resolved) {
+      throw new ArgoError(
+        400,
+        GRPC.Unknown,
+        `rpc error: code = Unknown desc = unable to resolve '${rev}' to a commit SHA`,
+      );
+    }
+    sha = resolved;
+    target = await renderDesired(inst.repo, sha, source);
+  }
+  app.cancelAuto?.();
+  app.cancelAuto = undefined;
+  app.cancelHealth?.();
+  app.cancelHealth = undefined;
+  const started = inst.clock.nowMs();
+  const operation = {
+    sync: {
+      revision: sha,
+      ...(req.prune ? { prune: true } : {}),
+      ...(req.dryRun ? { dryRun: true } : {}),
+      ...(app.obj.spec.syncPolicy?.syncOptions
+        ? { syncOptions: app.obj.spec.syncPolicy.syncOptions }
+        : {}),
+    },
+    initiatedBy: req.initiatedBy,
+    retry: {},
+  };
+  app.obj.operation = operation;
+  app.obj.status.operationState = {
+    operation,
+    phase: 'Running',
+    message: 'one or more tasks are running',
+    startedAt: iso(started),
+  };
+  if (!req.dryRun) {
+    inst.setHealth(app, {
+      status: 'Progressing',
+      message: `Waiting for rollout to finish: 0 of ${
+        target.replicas ?? 1
+      } updated replicas are available...`,
+    });
+  }
+  inst.touch(app);
+  app.cancelOp = inst.clock.after(inst.behaviour.syncDurationMs, () =>
+    finishSync(inst, app, sha, target, source, started, req),
+  );
+}
+
+function finishSync(
+  inst: ArgoInstance,
+  app: SimApp,
+  sha: string,
+  target: Desired,
+  source: any,
+  started: number,
+  req: SyncRequest,
+) {
+  app.cancelOp = undefined;
+  delete app.obj.operation;
+  const st = app.obj.status.operationState;
+  const now = inst.clock.nowMs();
+  const resources = (kindStatus: string) =>
+    ['Service', 'Deployment'].map(kind => ({
+      ...(kind === 'Deployment' ? { group: 'apps' } : {}),
+      version: 'v1',
+      kind,
+      namespace: app.obj.spec.destination?.namespace,
+      name: app.service,
+      status: kindStatus,
+      message:
+        kindStatus === 'Synced'
+          ? `${kind.toLowerCase()}/${app.service} configured`
+          : 'the server rejected the image',
+      hookPhase: kindStatus === 'Synced' ? 'Running' : 'Failed',
+      syncPhase: 'Sync',
+    }));
+  st.finishedAt = iso(now);
+  if (inst.isFailing(target.tag)) {
+    st.phase = 'Failed';
+    st.message = `one or more objects failed to apply, reason: admission webhook denied image ${imageRef(
+      target,
+      app.service,
+    )}`;
+    st.syncResult = {
+      revision: sha,
+      source,
+      resources: resources('SyncFailed'),
+    };
+    app.lastOpFailed = true;
+    inst.refresh(app);
+    inst.touch(app);
+    return;
+  }
+  app.lastOpFailed = false;
+  st.phase = 'Succeeded';
+  st.message = req.dryRun
+    ? 'successfully synced (dry run)'
+    : 'successfully synced (all tasks run)';
+  st.syncResult = { revision: sha, source, resources: resources('Synced') };
+  if (!req.dryRun) {
+    app.live = { ...target, sha };
+    const history: any[] = app.obj.status.history ?? [];
+    const nextId = history.reduce((m, h) => Math.max(m, h.id), -1) + 1;
+    history.push({
+      id: nextId,
+      revision: sha,
+      deployedAt: iso(now),
+      deployStartedAt: iso(started),
+      source,
+      initiatedBy: req.initiatedBy,
+    });
+    app.obj.status.history = history;
+    inst.trimHistory(app);
+    // The rollout takes a little longer than the apply: stay Progressing, then settle.
+    inst.setHealth(app, {
+      status: 'Progressing',
+      message: 'Waiting for rollout to finish',
+    });
+    app.cancelHealth = inst.clock.after(inst.behaviour.healthDelayMs, () => {
+      app.cancelHealth = undefined;
+      if (inst.isRunning(app)) return;
+      inst.setHealth(app, inst.baseHealth(app));
+      inst.touch(app);
+    });
+  } else {
+    inst.setHealth(app, inst.baseHealth(app));
+  }
+  inst.refresh(app);
+  inst.touch(app);
+}
+
+export async function rollback(
+  inst: ArgoInstance,
+  app: SimApp,
+  id: number,
+  opts: { prune?: boolean; dryRun?: boolean; username: string },
+) {
+  const auto = app.obj.spec.syncPolicy?.automated;
+  if (auto && auto.enabled !== false) {
+    throw new ArgoError(
+      400,
+      GRPC.FailedPrecondition,
+      'rollback cannot be initiated when auto-sync is enabled',
+    );
+  }
+  const entry = (app.obj.status.history ?? []).find((h: any) => h.id === id);
+  if (!entry) {
+    throw new ArgoError(
+      400,
+      GRPC.InvalidArgument,
+      `application ${app.name} does not have deployment with id ${id}`,
+    );
+  }
+  await startSync(inst, app, {
+    revision: entry.revision,
+    prune: opts.prune,
+    dryRun: opts.dryRun,
+    source: entry.source,
+    initiatedBy: { username: opts.username },
+  });
+}
+
+export function terminate(inst: ArgoInstance, app: SimApp) {
+  if (!inst.isRunning(app) || !app.cancelOp) {
+    throw new ArgoError(
+      400,
+      GRPC.FailedPrecondition,
+      'Unable to terminate operation. No operation is in progress',
+    );
+  }
+  app.cancelOp();
+  app.cancelOp = undefined;
+  delete app.obj.operation;
+  const st = app.obj.status.operationState;
+  st.phase = 'Failed';
+  st.message = 'Operation terminated';
+  st.finishedAt = iso(inst.clock.now());
+  app.lastOpFailed = true;
+  inst.setHealth(app, inst.baseHealth(app));
+  inst.refresh(app);
+  inst.touch(app);
+}
