@@ -115,6 +115,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     historyDepth: opts.historyDepth ?? 10,
     badImages: [],
     failImages: [],
+    reconcileIntervalMs: 120_000,
+    reconcileJitterMs: 60_000,
+    streamKeepaliveMs: 15_000,
     ...opts.argo,
   };
 
@@ -166,6 +169,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       repo,
       service: () => svc,
       refresh: async () => void (await gitSync.poll()),
+      seed: seedNum + i,
+      keepaliveMs: behaviour.streamKeepaliveMs,
     });
     await svc.listen();
     services.push(svc);

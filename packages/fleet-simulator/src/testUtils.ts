@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { git } from './git/git';
@@ -74,4 +75,85 @@ export async function stopAndClean(fleet: Fleet) {
     recursive: true,
     force: true,
   });
+}
+
+/** A raw HTTP stream (Argo's stream, a kube watch) read as text, for byte-exact assertions. */
+export interface RawStream {
+  /** Everything received so far. */
+  text(): string;
+  /** Status and headers, once the server sent them. */
+  response: Promise<http.IncomingMessage>;
+  /** Resolves once `pred(text)` holds (rejects after `ms`). */
+  waitFor(pred: (text: string) => boolean, ms?: number): Promise<string>;
+  /** Resolves when the server ended the response ('end') or the socket broke ('aborted'). */
+  ended: Promise<'end' | 'aborted'>;
+  close(): void;
+}
+
+export function openRawStream(
+  url: string,
+  headers: Record<string, string>,
+): RawStream {
+  let buf = '';
+  const waiters: Array<() => void> = [];
+  const notify = () => waiters.splice(0).forEach(w => w());
+  let endedResolve!: (v: 'end' | 'aborted') => void;
+  const ended = new Promise<'end' | 'aborted'>(r => {
+    endedResolve = r;
+  });
+  let req!: http.ClientRequest;
+  const response = new Promise<http.IncomingMessage>((resolve, reject) => {
+    req = http.get(url, { headers }, res => {
+      resolve(res);
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        buf += chunk;
+        notify();
+      });
+      res.on('end', () => endedResolve('end'));
+      res.on('close', () => endedResolve(res.complete ? 'end' : 'aborted'));
+      res.on('aborted', () => endedResolve('aborted'));
+      res.on('error', () => endedResolve('aborted'));
+    });
+    req.on('error', e => {
+      endedResolve('aborted');
+      reject(e);
+    });
+  });
+  response.catch(() => undefined);
+  const waitFor = (pred: (text: string) => boolean, ms = 5000) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; received: ${buf.slice(-500)}`)),
+        ms,
+      );
+      const check = () => {
+        if (pred(buf)) {
+          clearTimeout(timer);
+          resolve(buf);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return {
+    text: () => buf,
+    response,
+    waitFor,
+    ended,
+    close: () => req.destroy(),
+  };
+}
+
+/** The `data:` payloads of an SSE text, parsed (lines that are not JSON are returned as strings). */
+export function sseMessages(text: string): any[] {
+  return text
+    .split('\n')
+    .filter(l => l.startsWith('data: '))
+    .map(l => {
+      try {
+        return JSON.parse(l.slice(6));
+      } catch {
+        return l.slice(6);
+      }
+    });
 }

@@ -12,7 +12,7 @@ import { matchesSelector, parseSelector } from '../util/labels';
 
 jest.setTimeout(30_000);
 
-/** Reads SSE `data:` lines from the stream until `count` events arrived. */
+/** Reads SSE `data:` lines (Accept: text/event-stream) until `count` events arrived. */
 function readStream(
   url: string,
   token: string,
@@ -23,17 +23,23 @@ function readStream(
     const events: any[] = [];
     const req = http.get(
       url,
-      { headers: { authorization: `Bearer ${token}` } },
+      {
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'text/event-stream',
+        },
+      },
       res => {
         expect(res.headers['content-type']).toContain('text/event-stream');
         let buf = '';
         let opened = false;
         res.on('data', chunk => {
           buf += chunk;
-          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
             const line = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            events.push(JSON.parse(line.replace(/^data: /, '')));
+            buf = buf.slice(i + 1);
+            if (!line.startsWith('data: ')) continue;
+            events.push(JSON.parse(line.slice(6)));
             if (events.length === count) {
               req.destroy();
               resolve(events);

@@ -13,6 +13,8 @@ export interface SimApp {
   live: Desired & { sha?: string };
   /** Cached JSON of `obj` as bytes, dropped on every change (keeps big lists fast). */
   json?: Buffer;
+  /** Cached projections of `obj` (list `fields`), dropped with `json`. */
+  projections?: Map<string, string>;
   cancelOp?: () => void;
   cancelAuto?: () => void;
   cancelHealth?: () => void;

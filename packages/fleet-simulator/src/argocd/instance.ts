@@ -26,6 +26,15 @@ export interface ArgoBehaviour {
   badImages: string[];
   /** Tags whose sync operation fails; tags ending `-fail` always do. */
   failImages: string[];
+  /**
+   * Periodic reconciliation (the controller's `timeout.reconciliation`, 120 s in v3.5.1):
+   * every app is refreshed once per interval plus a seeded jitter; 0 turns it off.
+   */
+  reconcileIntervalMs: number;
+  /** Upper bound of that jitter (`timeout.reconciliation.jitter`, 60 s). */
+  reconcileJitterMs: number;
+  /** Keepalive interval of SSE streams, on the real clock (the gateway's 15 s). */
+  streamKeepaliveMs: number;
 }
 
 export interface SyncRequest {
@@ -179,6 +188,10 @@ export class ArgoInstance {
     app.cancelHealth?.();
     this.apps.delete(name);
     this.rv++;
+    // As the API server does, the deleted object carries the deletion's resourceVersion.
+    app.obj.metadata.resourceVersion = String(this.rv);
+    app.json = undefined;
+    app.projections = undefined;
     this.events.emit('event', { type: 'DELETED', app } as WatchEvent);
   }
 
@@ -298,6 +311,7 @@ export class ArgoInstance {
     this.rv++;
     app.obj.metadata.resourceVersion = String(this.rv);
     app.json = undefined;
+    app.projections = undefined;
     this.events.emit('event', { type, app } as WatchEvent);
   }
 

@@ -1,13 +1,15 @@
 import express from 'express';
 import { SimService } from '../util/service';
 import { matchesSelector, parseSelector } from '../util/labels';
-import { projectFields } from '../util/fields';
+import { prng } from '../util/random';
 import { GitRepo } from '../git/repo';
-import { ArgoInstance, WatchEvent } from './instance';
+import { ArgoInstance } from './instance';
 import { ArgoAuth } from './auth';
 import { ArgoError, GRPC, permissionDenied } from './errors';
 import { SimApp } from './app';
 import { managedResourceDiffs, resourceTree } from './tree';
+import { parseFieldsParam, projectList } from './listFields';
+import { streamApplications } from './stream';
 
 const COMMA = Buffer.from(',');
 
@@ -28,8 +30,13 @@ export function argoApp(deps: {
   repo: GitRepo;
   service: () => SimService;
   refresh: () => Promise<void>;
+  /** Seeds the emulation of Go's random map order (list `fields` conflicts). */
+  seed?: number;
+  /** SSE keepalive interval of the stream (Argo's gateway: 15 s). */
+  keepaliveMs?: number;
 }) {
   const { instance, auth, repo } = deps;
+  const rand = prng(deps.seed ?? 1);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -145,12 +152,12 @@ export function argoApp(deps: {
       reqs = filterFor(req.query);
     } catch (e) {
       throw new ArgoError(
-        400,
-        GRPC.InvalidArgument,
-        String((e as Error).message),
+        500,
+        GRPC.Unknown,
+        `error parsing the selector: ${(e as Error).message}`,
       );
     }
-    const fields = list(req.query.fields);
+    const fields = parseFieldsParam(req.query.fields);
     const rv = instance.resourceVersion;
     const unfiltered = ![
       'selector',
@@ -166,32 +173,36 @@ export function argoApp(deps: {
     }
     const names = [...instance.apps.keys()].sort();
     const apps = names.map(n => instance.apps.get(n)!).filter(reqs);
-    if (!fields.length) {
-      // Concatenating cached bytes avoids re-serialising (or copying) thousands of apps.
-      const parts: Buffer[] = [
-        Buffer.from(
-          `{"metadata":{"resourceVersion":"${rv}"},"items":${
-            apps.length ? '[' : 'null'
-          }`,
-        ),
-      ];
-      apps.forEach((a, i) => {
-        if (i) parts.push(COMMA);
-        parts.push(instance.jsonBytes(a));
-      });
-      parts.push(Buffer.from(apps.length ? ']}' : '}'));
-      const body = Buffer.concat(parts);
-      // Big unfiltered lists are re-served as-is until anything changes.
-      if (unfiltered) listCache = { rv, body };
+    if (fields) {
+      const body = projectList(apps, rv, fields, rand);
+      if (!body) {
+        // The gateway cannot marshal the error either (its field processor rejects it).
+        res
+          .status(500)
+          .type('application/json')
+          .send('{"error": "failed to marshal error message"}');
+        return;
+      }
       sendJson(res, body);
       return;
     }
-    const projected = projectFields(
-      { metadata: { resourceVersion: rv }, items: apps.map(a => a.obj) },
-      fields,
-    );
-    if (!apps.length && projected.items !== undefined) projected.items = null;
-    res.json(projected);
+    // Concatenating cached bytes avoids re-serialising (or copying) thousands of apps.
+    const parts: Buffer[] = [
+      Buffer.from(
+        `{"metadata":{"resourceVersion":"${rv}"},"items":${
+          apps.length ? '[' : 'null'
+        }`,
+      ),
+    ];
+    apps.forEach((a, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(instance.jsonBytes(a));
+    });
+    parts.push(Buffer.from(apps.length ? ']}' : '}'));
+    const body = Buffer.concat(parts);
+    // Big unfiltered lists are re-served as-is until anything changes.
+    if (unfiltered) listCache = { rv, body };
+    sendJson(res, body);
   });
 
   route('get', '/api/v1/applications/:name', async (req, res) => {
@@ -266,29 +277,24 @@ export function argoApp(deps: {
   });
 
   route('get', '/api/v1/stream/applications', (req, res) => {
-    const match = filterFor(req.query);
-    const fields = list(req.query.fields);
-    res.status(200);
-    res.setHeader('content-type', 'text/event-stream');
-    res.setHeader('cache-control', 'no-cache');
-    res.flushHeaders();
-    const write = (type: WatchEvent['type'], a: SimApp) => {
-      const line = fields.length
-        ? JSON.stringify(
-            projectFields({ result: { type, application: a.obj } }, fields),
-          )
-        : `{"result":{"type":"${type}","application":${instance.json(a)}}}`;
-      res.write(`data: ${line}\n\n`);
-    };
-    for (const n of [...instance.apps.keys()].sort()) {
-      const a = instance.apps.get(n)!;
-      if (match(a)) write('ADDED', a);
+    let match;
+    try {
+      match = filterFor(req.query);
+    } catch (e) {
+      throw new ArgoError(
+        500,
+        GRPC.Unknown,
+        `error parsing labels with selectors: ${(e as Error).message}`,
+      );
     }
-    const onEvent = (ev: WatchEvent) => {
-      if (match(ev.app)) write(ev.type, ev.app);
-    };
-    instance.events.on('event', onEvent);
-    req.on('close', () => instance.events.off('event', onEvent));
+    streamApplications({
+      instance,
+      service: deps.service,
+      req,
+      res,
+      match,
+      keepaliveMs: deps.keepaliveMs ?? 15_000,
+    });
   });
 
   app.use((_req, res) => {

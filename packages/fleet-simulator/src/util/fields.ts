@@ -1,35 +1,47 @@
+import type { FieldSelection } from '../argocd/listFields';
+
+/** Byte order of ASCII keys, as Go sorts map keys. */
+export function cmp(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /**
- * Argo CD's `fields` projection: a list of dotted paths (e.g. `items.metadata.name`);
- * only those paths survive. Arrays are projected element-wise.
+ * The generic `fields` projection of argoproj/pkg's gateway marshaler (`processItem`), used on
+ * stream messages: a key stays when its dotted path is selected (then its whole subtree) or is a
+ * string prefix of a selected path (then it is filtered further); with `-` a selected path is
+ * dropped and everything else stays. Arrays are walked with their parent's path. The result is
+ * written as Go re-marshals the decoded map: keys sorted at every level.
  */
-export function projectFields(value: any, paths: string[]): any {
-  const tree: Record<string, any> = {};
-  for (const p of paths) {
-    let node = tree;
-    for (const seg of p.split('.').filter(Boolean)) {
-      node[seg] = node[seg] === true ? true : node[seg] ?? {};
-      if (node[seg] === true) break;
-      node = node[seg];
+export function projectGeneric(value: unknown, sel: FieldSelection): string {
+  const fields = [...sel.fields];
+  const walk = (path: string, v: any): string => {
+    if (Array.isArray(v)) return `[${v.map(x => walk(path, x)).join(',')}]`;
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    const parts: string[] = [];
+    for (const k of Object.keys(v).sort(cmp)) {
+      if (v[k] === undefined) continue;
+      const fieldPath = path ? `${path}.${k}` : k;
+      const pathIn = sel.fields.has(fieldPath);
+      const keep = sel.exclude
+        ? !pathIn
+        : pathIn || fields.some(f => f.startsWith(fieldPath));
+      if (!keep) continue;
+      parts.push(
+        `${JSON.stringify(k)}:${pathIn ? goJson(v[k]) : walk(fieldPath, v[k])}`,
+      );
     }
-  }
-  markLeaves(tree);
-  return pick(value, tree);
+    return `{${parts.join(',')}}`;
+  };
+  return walk('', value);
 }
 
-function markLeaves(tree: Record<string, any>) {
-  for (const k of Object.keys(tree)) {
-    if (tree[k] !== true && Object.keys(tree[k]).length === 0) tree[k] = true;
-    else if (tree[k] !== true) markLeaves(tree[k]);
-  }
-}
-
-function pick(value: any, tree: Record<string, any> | true): any {
-  if (tree === true || value === null || value === undefined) return value;
-  if (Array.isArray(value)) return value.map(v => pick(v, tree));
-  if (typeof value !== 'object') return value;
-  const out: Record<string, any> = {};
-  for (const [k, sub] of Object.entries(tree)) {
-    if (value[k] !== undefined) out[k] = pick(value[k], sub);
-  }
-  return out;
+/** JSON with object keys sorted at every level (Go's encoding of map[string]interface{}). */
+export function goJson(v: any): string {
+  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  const parts: string[] = [];
+  for (const k of Object.keys(v).sort(cmp))
+    if (v[k] !== undefined) parts.push(`${JSON.stringify(k)}:${goJson(v[k])}`);
+  return `{${parts.join(',')}}`;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type express from 'express';
@@ -19,6 +20,21 @@ export interface Fault {
   down?: boolean;
   /** Argo only: lifetime of newly issued session tokens. */
   tokenTtlSeconds?: number;
+  /**
+   * Argo stream: after this many event messages (since the stream opened or the fault was set)
+   * write half of the next one and destroy the socket.
+   */
+  streamCutAfterEvents?: number;
+  /** Argo stream: every event message is written twice. */
+  duplicateEvents?: boolean;
+  /** Argo stream: after an event, the app's previous message (lower resourceVersion) again. */
+  outOfOrderEvents?: boolean;
+  /** Argo stream: a broken (truncated) message before each event. */
+  malformedEvents?: boolean;
+  /** Argo stream: the gateway's `{"error": ...}` chunk (gRPC code, message), then the end. */
+  streamError?: { code: number; message: string };
+  /** Kube: every watch from a resourceVersion answers 410 Expired; open watches end. */
+  expireResourceVersion?: boolean;
 }
 
 export type Counts = Record<string, Record<string, number>>;
@@ -30,6 +46,8 @@ export type Counts = Record<string, Record<string, number>>;
 export class SimService {
   readonly name: string;
   fault: Fault = {};
+  /** Emits `change` with the new fault (open streams and watches react to it). */
+  readonly faultEvents = new EventEmitter();
   counts: Record<string, number> = {};
   private server?: http.Server;
   private sockets = new Set<Socket>();
@@ -42,6 +60,7 @@ export class SimService {
     this.name = name;
     this.port = port;
     this.rand = prng(seed);
+    this.faultEvents.setMaxListeners(0);
   }
 
   get url(): string {
@@ -73,6 +92,7 @@ export class SimService {
 
   async setFault(fault: Fault): Promise<void> {
     this.fault = { ...fault };
+    this.faultEvents.emit('change', this.fault);
     if (fault.down && this.server) await this.close();
     if (!fault.down && !this.server) await this.listen();
   }
