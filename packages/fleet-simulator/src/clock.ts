@@ -70,6 +70,11 @@ export class SimClock implements FleetClock {
     else this.offset += Math.max(0, target - this.nowMs());
   }
 
+  /** Scheduled tasks not yet run or cancelled (tests check that timers do not pile up). */
+  get pending(): number {
+    return this.tasks.filter(t => !t.cancelled).length;
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.tasks = [];

@@ -8,6 +8,7 @@ import { ArgoInstance, ArgoBehaviour } from './argocd/instance';
 import { ArgoAuth } from './argocd/auth';
 import { argoApp } from './argocd/server';
 import { GitPoller } from './argocd/gitsync';
+import { Reconciler } from './argocd/reconcile';
 import { addFillerApps } from './argocd/filler';
 import { SimService } from './util/service';
 import { costApp } from './cost/server';
@@ -91,6 +92,7 @@ export interface Fleet {
   /** Internal state, for tests that need to look behind the APIs. */
   internals: {
     instances: ArgoInstance[];
+    reconcilers: Reconciler[];
     velero: VeleroCluster[];
     poller: GitPoller;
     repo: GitRepo;
@@ -145,6 +147,17 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   );
   // Serialise every app once up front so the first big list is as fast as later ones.
   instances.forEach(inst => inst.apps.forEach(app => inst.jsonBytes(app)));
+  const reconcilers = instances.map(
+    (inst, i) =>
+      new Reconciler(
+        inst,
+        clock,
+        behaviour.reconcileIntervalMs,
+        behaviour.reconcileJitterMs,
+        seedNum + 300 + i,
+      ),
+  );
+  reconcilers.forEach(r => r.start());
 
   const services: SimService[] = [];
   const argo: ArgoEndpoint[] = [];
@@ -320,9 +333,17 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
         buildAppConfig({ ...endpoints, controlUrl: controlService.url }),
         { lineWidth: 0 },
       ),
-    internals: { instances, velero, poller, repo, simClock: clock },
+    internals: {
+      instances,
+      reconcilers,
+      velero,
+      poller,
+      repo,
+      simClock: clock,
+    },
     async stop() {
       if (pollTimer) clearInterval(pollTimer);
+      reconcilers.forEach(r => r.stop());
       clock.stop();
       instances.forEach(i => i.stop());
       velero.forEach(v => v.stop());

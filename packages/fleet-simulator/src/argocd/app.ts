@@ -22,6 +22,8 @@ export interface SimApp {
   lastOpFailed?: boolean;
   /** Set when the manifests at HEAD could not be rendered (Argo's ComparisonError). */
   comparisonError?: string;
+  /** When the periodic reconciliation is next due (the Reconciler's bookkeeping). */
+  reconcileDue?: number;
   /** App-of-apps root: names of the child Applications it owns. */
   children?: string[];
 }

@@ -245,6 +245,12 @@ export class ArgoInstance {
     this.maybeAutoSync(app);
   }
 
+  /** A periodic reconciliation: status recomputed, `reconciledAt` stamped, a new resourceVersion. */
+  reconcile(app: SimApp) {
+    this.refresh(app);
+    this.touch(app);
+  }
+
   isBad(tag?: string, image?: string) {
     if (!tag) return false;
     const b = this.behaviour.badImages;
