@@ -52,6 +52,8 @@ export interface FleetOptions {
   gitPollIntervalMs?: number;
   /** Sync/health/auto-sync timings and bad images, see ArgoBehaviour. */
   argo?: Partial<ArgoBehaviour>;
+  /** Kubernetes API: watch cache size (events per cluster) and BOOKMARK interval (real time). */
+  kube?: { watchWindow?: number; bookmarkIntervalMs?: number };
   /** Clusters whose BackupStorageLocation starts Unavailable. */
   unavailableBackupLocations?: string[];
   /** Seed for all deterministic variation (costs, backups, fault sampling). */
@@ -250,6 +252,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       namespaces,
       seedNum,
       (opts.unavailableBackupLocations ?? []).includes(cluster),
+      opts.kube?.watchWindow,
     );
     velero.push(vc);
     const token = `kube-${cluster}-${randomBytes(12).toString('hex')}`;
@@ -259,7 +262,13 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       opts.ports?.kube?.[ci] ?? 0,
       seedNum + 200 + ci,
     );
-    ksvc.app = kubeApp({ cluster, velero: vc, token, service: () => ksvc });
+    ksvc.app = kubeApp({
+      cluster,
+      velero: vc,
+      token,
+      service: () => ksvc,
+      bookmarkIntervalMs: opts.kube?.bookmarkIntervalMs,
+    });
     await ksvc.listen();
     services.push(ksvc);
     kubeServices.push(ksvc);

@@ -1,23 +1,9 @@
 import express from 'express';
 import { SimService } from '../util/service';
 import { matchesSelector, parseSelector } from '../util/labels';
-import { KINDS, KubeEvent, Plural, VELERO_NS, VeleroCluster } from './velero';
-
-const status = (
-  code: number,
-  reason: string,
-  message: string,
-  details?: object,
-) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message,
-  reason,
-  ...(details ? { details } : {}),
-  code,
-});
+import { KINDS, Plural, VELERO_NS, VeleroCluster } from './velero';
+import { kubeStatus as status } from './status';
+import { watchObjects } from './watch';
 
 const RESOURCES = (Object.keys(KINDS) as Plural[]).map(plural => ({
   name: plural,
@@ -59,6 +45,8 @@ export function kubeApp(d: {
   velero: VeleroCluster;
   token: string;
   service: () => SimService;
+  /** BOOKMARK interval of watches with allowWatchBookmarks=true (real time). */
+  bookmarkIntervalMs?: number;
 }) {
   const v = d.velero;
   const app = express();
@@ -67,7 +55,7 @@ export function kubeApp(d: {
   app.use(express.json());
 
   const route = (
-    method: 'get' | 'post',
+    method: 'get' | 'post' | 'delete',
     path: string,
     h: (req: express.Request, res: express.Response) => void,
   ) => {
@@ -168,28 +156,19 @@ export function kubeApp(d: {
       .filter(match)
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     if (req.query.watch === 'true' || req.query.watch === '1') {
-      res.status(200);
-      res.setHeader('content-type', 'application/json');
-      res.setHeader('transfer-encoding', 'chunked');
-      res.flushHeaders();
-      const since = Number(req.query.resourceVersion ?? 0);
-      // Without a resourceVersion (or "0") a watch starts with synthetic ADDED events.
-      for (const o of items)
-        if (!since || Number(o.metadata.resourceVersion) > since)
-          res.write(`${JSON.stringify({ type: 'ADDED', object: o })}\n`);
-      const onEvent = (ev: KubeEvent) => {
-        if (ev.plural === plural && match(ev.object))
-          res.write(
-            `${JSON.stringify({ type: ev.type, object: ev.object })}\n`,
-          );
-      };
-      v.events.on('event', onEvent);
-      const timeout = Number(req.query.timeoutSeconds ?? 0);
-      const timer =
-        timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
-      req.on('close', () => {
-        v.events.off('event', onEvent);
-        if (timer) clearTimeout(timer);
+      watchObjects({
+        velero: v,
+        service: d.service,
+        plural,
+        req,
+        res,
+        match,
+        matchLogged: e =>
+          (!ns || e.namespace === ns) &&
+          (!fieldName || e.name === fieldName) &&
+          matchesSelector(reqs, e.labels),
+        items,
+        bookmarkIntervalMs: d.bookmarkIntervalMs ?? 60_000,
       });
       return;
     }
@@ -227,6 +206,32 @@ export function kubeApp(d: {
         return;
       }
       res.json(o);
+    },
+  );
+  route(
+    'delete',
+    '/apis/velero.io/v1/namespaces/:ns/:plural/:name',
+    (req, res) => {
+      const plural = pluralOf(req, res);
+      if (!plural) return;
+      const gone =
+        req.params.ns === VELERO_NS
+          ? v.delete(plural, req.params.name)
+          : undefined;
+      if (!gone) {
+        res
+          .status(404)
+          .json(
+            status(
+              404,
+              'NotFound',
+              `${plural}.velero.io "${req.params.name}" not found`,
+              { name: req.params.name, group: 'velero.io', kind: plural },
+            ),
+          );
+        return;
+      }
+      res.json(gone);
     },
   );
   route('post', '/apis/velero.io/v1/namespaces/:ns/:plural', (req, res) => {

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { SimClock } from '../clock';
-import { unitHash } from '../util/random';
 import { uid } from '../argocd/app';
 import { nextCronTime } from './cron';
+import { backupObject } from './veleroObjects';
+import { WatchLog } from './watchLog';
 
 export const VELERO_NS = 'velero';
 export const KINDS = {
@@ -20,13 +21,9 @@ export interface KubeEvent {
 }
 
 const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const TTL_MS = 720 * 3_600_000;
-const BACKUP_MS = 3 * 60_000;
 const DAILY = '0 2 * * *';
 
-/** `<schedule>-<YYYYMMDDhhmmss>`, the name Velero gives scheduled backups. */
-export const backupName = (schedule: string, t: number) =>
-  `${schedule}-${iso(t).replace(/[-:TZ]/g, '')}`;
+export { backupName } from './veleroObjects';
 
 /**
  * Velero's objects in one cluster: a daily Schedule per backed-up namespace producing
@@ -40,6 +37,8 @@ export class VeleroCluster {
     backupstoragelocations: new Map(),
   };
   readonly events = new EventEmitter();
+  /** The watch cache: recent events, replayed to watches from a resourceVersion. */
+  readonly watchLog: WatchLog;
   private rv = 5000;
   private cancels: Array<() => void> = [];
 
@@ -49,6 +48,7 @@ export class VeleroCluster {
     readonly namespaces: string[],
     private readonly seed: number,
     locationUnavailable = false,
+    watchWindow = 1000,
   ) {
     this.events.setMaxListeners(0);
     const now = clock.nowMs();
@@ -72,6 +72,8 @@ export class VeleroCluster {
     );
     for (const ns of [...namespaces].sort()) this.seedSchedule(ns, now);
     this.seedRestore(now);
+    this.watchLog = new WatchLog(watchWindow, this.rv);
+    this.scheduleGc();
   }
 
   get resourceVersion() {
@@ -111,13 +113,41 @@ export class VeleroCluster {
       generation: obj.metadata.generation ?? 1,
     };
     map.set(obj.metadata.name, obj);
-    if (!silent)
-      this.events.emit('event', {
-        type: existed ? 'MODIFIED' : 'ADDED',
-        plural,
-        object: obj,
-      } as KubeEvent);
+    if (!silent) this.announce(existed ? 'MODIFIED' : 'ADDED', plural, obj);
     return obj;
+  }
+
+  private announce(type: KubeEvent['type'], plural: Plural, object: any) {
+    this.watchLog.record(this.rv, type, plural, object);
+    this.events.emit('event', { type, plural, object } as KubeEvent);
+  }
+
+  /** Deletes an object; the DELETED event carries the deletion's resourceVersion. */
+  delete(plural: Plural, name: string): any | undefined {
+    const obj = this.store[plural].get(name);
+    if (!obj) return undefined;
+    this.store[plural].delete(name);
+    this.rv++;
+    const gone = {
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: String(this.rv) },
+    };
+    this.announce('DELETED', plural, gone);
+    return gone;
+  }
+
+  /** Velero's garbage collection (hourly): Backups past `status.expiration` are deleted. */
+  private scheduleGc() {
+    const next = (Math.floor(this.clock.nowMs() / 3_600_000) + 1) * 3_600_000;
+    this.cancels.push(
+      this.clock.at(next, () => {
+        const now = this.clock.nowMs();
+        for (const b of [...this.store.backups.values()])
+          if (Date.parse(b.status?.expiration ?? '') <= now)
+            this.delete('backups', b.metadata.name);
+        this.scheduleGc();
+      }),
+    );
   }
 
   private seedSchedule(ns: string, now: number) {
@@ -163,7 +193,7 @@ export class VeleroCluster {
         phase = 'PartiallyFailed';
       this.put(
         'backups',
-        this.backupObject(name, template, start, phase),
+        backupObject(this.seed, name, template, start, phase),
         true,
       );
     });
@@ -201,72 +231,6 @@ export class VeleroCluster {
     return true;
   }
 
-  private backupObject(
-    schedule: string | undefined,
-    template: any,
-    start: number,
-    phase: string,
-  ) {
-    const name = schedule
-      ? backupName(schedule, start)
-      : `backup-${iso(start).replace(/[-:TZ]/g, '')}`;
-    const items = 40 + Math.floor(unitHash(this.seed, name) * 80);
-    const done =
-      start + BACKUP_MS + Math.floor(unitHash(this.seed, name, 'd') * 120_000);
-    const status: any = {
-      version: 1,
-      formatVersion: '1.1.0',
-      phase,
-      expiration: iso(start + TTL_MS),
-      startTimestamp: iso(start),
-    };
-    if (
-      phase === 'Completed' ||
-      phase === 'PartiallyFailed' ||
-      phase === 'Failed'
-    ) {
-      status.completionTimestamp = iso(done);
-      status.progress = {
-        totalItems: items,
-        itemsBackedUp: phase === 'Completed' ? items : Math.floor(items * 0.8),
-      };
-    }
-    if (phase === 'PartiallyFailed') {
-      status.errors = 2;
-      status.warnings = 3;
-    }
-    if (phase === 'Failed') {
-      status.errors = 1;
-      status.failureReason =
-        'error checking if backup already exists in object storage: rpc error: code = Unknown desc = RequestTimeout';
-    }
-    if (phase === 'Completed' && unitHash(this.seed, name, 'w') < 0.3)
-      status.warnings = 1;
-    return {
-      metadata: {
-        name,
-        creationTimestamp: iso(start),
-        labels: {
-          ...(schedule ? { 'velero.io/schedule-name': schedule } : {}),
-          'velero.io/storage-location': template.storageLocation ?? 'default',
-        },
-        annotations: {
-          'velero.io/source-cluster-k8s-gitversion': 'v1.30.4',
-          'velero.io/source-cluster-k8s-major-version': '1',
-          'velero.io/source-cluster-k8s-minor-version': '30',
-        },
-      },
-      spec: {
-        ...template,
-        csiSnapshotTimeout: '10m0s',
-        itemOperationTimeout: '4h0m0s',
-        hooks: {},
-        metadata: {},
-      },
-      status,
-    };
-  }
-
   private scheduleNext(scheduleName: string) {
     const s = this.store.schedules.get(scheduleName);
     if (!s) return;
@@ -292,7 +256,7 @@ export class VeleroCluster {
     at: number = this.clock.nowMs(),
     name?: string,
   ) {
-    const b = this.backupObject(schedule, template, at, 'New');
+    const b = backupObject(this.seed, schedule, template, at, 'New');
     if (name) b.metadata.name = name;
     delete b.status.startTimestamp;
     this.put('backups', b);
@@ -312,9 +276,16 @@ export class VeleroCluster {
     b.status.phase = 'InProgress';
     b.status.startTimestamp = iso(at);
     this.put('backups', b);
-    const done = this.backupObject(schedule, template, at, 'Completed').status;
+    const done = backupObject(
+      this.seed,
+      schedule,
+      template,
+      at,
+      'Completed',
+    ).status;
     this.cancels.push(
       this.clock.at(Date.parse(done.completionTimestamp), () => {
+        if (this.store.backups.get(b.metadata.name) !== b) return; // deleted meanwhile
         b.status = { ...done };
         this.put('backups', b);
       }),
@@ -329,6 +300,7 @@ export class VeleroCluster {
     this.put('restores', obj);
     this.cancels.push(
       this.clock.at(now + 2 * 60_000, () => {
+        if (this.store.restores.get(obj.metadata.name) !== obj) return;
         obj.status = {
           ...obj.status,
           phase: 'Completed',
