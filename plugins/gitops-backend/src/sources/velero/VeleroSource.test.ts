@@ -83,6 +83,33 @@ describe('VeleroSource against the simulated Kubernetes API', () => {
     await r.stop();
   });
 
+  it('re-lists when the API server says the resourceVersion is too old (410), losing nothing', async () => {
+    const r = run();
+    await waitFor(() => r.states.some(s => s.state === 'ok'), 10_000, 'ok');
+    const good = r.last();
+    const lists = () =>
+      fleet.control.counts().kube['cluster-prod'][
+        'GET /apis/velero.io/v1/namespaces/:ns/:plural'
+      ];
+    const before = lists();
+    // Open watches end; re-watching from their resourceVersion meets 410 Expired.
+    await fleet.control.setFault('kube:cluster-prod', {
+      expireResourceVersion: true,
+    });
+    await waitFor(() => lists() >= before + 6, 10_000, 're-lists');
+    await fleet.control.clearFaults();
+    fleet.control.setBackupLocationAvailable('cluster-prod', false);
+    await waitFor(
+      () => r.last().locations[0]?.phase === 'Unavailable',
+      10_000,
+      'watching again',
+    );
+    expect(r.last().schedules).toEqual(good.schedules);
+    expect(r.states.every(s => s.state === 'ok')).toBe(true);
+    fleet.control.setBackupLocationAvailable('cluster-prod', true);
+    await r.stop();
+  });
+
   it('keeps the last state, stale, when the API goes away, and heals when it is back', async () => {
     const lines: string[] = [];
     const r = run(lines);
