@@ -45,6 +45,7 @@ function curl(
 /** Starts N instances × M filler apps and measures full-list latency and RSS. */
 export const COST_QUERIES = [
   'window=30d&aggregate=namespace&accumulate=true',
+  'window=30d&aggregate=namespace,label:app&accumulate=true',
   'window=7d&step=1d&aggregate=label:app&filter=label%5Bapp%5D:%22payments-api%22',
 ];
 

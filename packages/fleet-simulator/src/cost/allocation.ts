@@ -1,5 +1,5 @@
 import { mixHash, unitHash } from '../util/random';
-import { Workload, sanitizeLabel } from './workloads';
+import { Workload, podName, sanitizeLabel } from './workloads';
 
 /** List prices (USD) close to a typical cloud on-demand node. */
 export const PRICES = {
@@ -23,6 +23,8 @@ export function workloadAllocation(
   start: number,
   end: number,
   seed: number,
+  windowEnd = end,
+  fr = frame(start, end, windowEnd),
 ): Allocation {
   let cpuH = 0;
   let cpuUseH = 0;
@@ -50,11 +52,7 @@ export function workloadAllocation(
   const ramCost = (ramH / GiB) * PRICES.ramGiBHour;
   const pvCost = (pvByteHours / GiB) * PRICES.pvGiBHour;
   const networkCost = (net / GiB) * PRICES.networkGiB;
-  const pod = `${w.controller}-${Math.floor(
-    unitHash(seed, w.namespace, w.controller) * 1e10,
-  )
-    .toString(36)
-    .slice(0, 10)}`;
+  const pod = podName(w);
   const labels = Object.fromEntries(
     Object.entries(w.labels).map(([k, v]) => [sanitizeLabel(k), v]),
   );
@@ -72,7 +70,8 @@ export function workloadAllocation(
       labels,
       namespaceLabels: { kubernetes_io_metadata_name: w.namespace },
     },
-    ...frame(start, end),
+    ...fr,
+    window: { ...fr.window },
     cpuCores: cpuH / hours,
     cpuCoreRequestAverage: cpuH / hours,
     cpuCoreUsageAverage: cpuUseH / hours,
@@ -116,9 +115,10 @@ export function workloadAllocation(
   return a;
 }
 
-function frame(start: number, end: number) {
+/** The set's window (it may end in the future), and the span that has data (up to now). */
+function frame(start: number, end: number, windowEnd = end) {
   return {
-    window: { start: iso(start), end: iso(end) },
+    window: { start: iso(start), end: iso(windowEnd) },
     start: iso(start),
     end: iso(end),
     minutes: (end - start) / 60_000,
@@ -159,6 +159,15 @@ const SUMMED = [
   'sharedCost',
 ];
 
+/** Every number of a row but `minutes`, rounded by `finish`. */
+const ROUNDED = [
+  ...SUMMED,
+  'totalCost',
+  'cpuEfficiency',
+  'ramEfficiency',
+  'totalEfficiency',
+];
+
 function merge(into: Allocation, a: Allocation) {
   for (const k of SUMMED) into[k] += a[k];
   // Properties shared by all merged allocations survive; label maps are intersected.
@@ -197,8 +206,7 @@ function finish(a: Allocation): Allocation {
     denom > 0
       ? (a.cpuEfficiency * a.cpuCost + a.ramEfficiency * a.ramCost) / denom
       : 0;
-  for (const [k, v] of Object.entries(a))
-    if (typeof v === 'number' && k !== 'minutes') a[k] = r5(v);
+  for (const k of ROUNDED) a[k] = r5(a[k]);
   a.rawAllocationOnly = null;
   a.proportionalAssetResourceCosts = {};
   a.sharedCostBreakdown = {};
@@ -227,7 +235,10 @@ function keyOf(a: Allocation, aggregate: string[]): string {
 
 export interface AllocationQuery {
   start: number;
+  /** End of the data (at most now). */
   end: number;
+  /** End of the set's window (may be later than `end`). */
+  windowEnd?: number;
   aggregate: string[];
   idle: boolean;
   shareIdle: boolean;
@@ -242,16 +253,17 @@ export function allocationSet(
   q: AllocationQuery,
 ): Record<string, Allocation> {
   const out: Record<string, Allocation> = {};
+  // The same window strings for every row (formatting dates per row is a hot spot at scale).
+  const fr = frame(q.start, q.end, q.windowEnd);
   for (const w of workloads) {
-    const a = workloadAllocation(w, q.start, q.end, q.seed);
+    const a = workloadAllocation(w, q.start, q.end, q.seed, q.windowEnd, fr);
     const key = keyOf(a, q.aggregate);
+    // `a` and its properties are fresh objects: the first of a key becomes the row.
     if (out[key]) merge(out[key], a);
-    else
-      out[key] = {
-        ...a,
-        name: key,
-        properties: { ...a.properties, labels: { ...a.properties.labels } },
-      };
+    else {
+      a.name = key;
+      out[key] = a;
+    }
   }
   if (q.idle || q.shareIdle) {
     const idle = idleAllocation(allWorkloads, q);
@@ -288,7 +300,7 @@ function idleAllocation(all: Workload[], q: AllocationQuery): Allocation {
   const a: Allocation = {
     name: '__idle__',
     properties: { cluster: q.cluster },
-    ...frame(q.start, q.end),
+    ...frame(q.start, q.end, q.windowEnd),
   };
   for (const k of SUMMED) a[k] = 0;
   a.pvs = null;

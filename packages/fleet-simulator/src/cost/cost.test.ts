@@ -51,8 +51,17 @@ describe('cost allocation API', () => {
     expect(p.__idle__).toBeUndefined(); // OpenCost: idle only with includeIdle=true
     const dev = m['payments-api-dev'];
     expect(dev.cpuCoreRequestAverage).toBeCloseTo(0.05, 5);
-    expect(dev.minutes).toBe(7 * 24 * 60);
-    expect(dev.cpuCoreHours).toBeCloseTo(0.05 * 168, 3);
+    // "7d" is today (to now, 10:00) and the six days before, midnight to midnight.
+    expect(dev.window).toEqual({
+      start: '2026-11-17T00:00:00Z',
+      end: '2026-11-24T00:00:00Z',
+    });
+    expect([dev.start, dev.end]).toEqual([
+      '2026-11-17T00:00:00Z',
+      '2026-11-23T10:00:00Z',
+    ]);
+    expect(dev.minutes).toBe(6 * 24 * 60 + 10 * 60);
+    expect(dev.cpuCoreHours).toBeCloseTo(0.05 * 154, 3);
     // staging: 2 replicas × 100m vs dev: 1 × 50m
     expect(m['payments-api-staging'].cpuCost / dev.cpuCost).toBeCloseTo(4, 1);
     expect(dev.totalCost).toBeCloseTo(
@@ -195,12 +204,26 @@ describe('window parsing', () => {
   it('understands keywords, durations, RFC3339 and unix pairs', () => {
     const day = 86_400_000;
     const midnight = Date.parse('2026-11-23T00:00:00Z');
-    expect(parseWindow('today', NOW)).toEqual({ start: midnight, end: NOW });
+    expect(parseWindow('today', NOW)).toEqual({
+      start: midnight,
+      end: midnight + day,
+    });
     expect(parseWindow('yesterday', NOW)).toEqual({
       start: midnight - day,
       end: midnight,
     });
-    expect(parseWindow('7d', NOW)).toEqual({ start: NOW - 7 * day, end: NOW });
+    expect(parseWindow('7d', NOW)).toEqual({
+      start: midnight - 6 * day,
+      end: midnight + day,
+    });
+    expect(parseWindow('24h', NOW + 30 * 60_000)).toEqual({
+      start: NOW + 3600_000 - day,
+      end: NOW + 3600_000,
+    });
+    expect(parseWindow('2w', NOW)).toEqual({
+      start: midnight + day - 14 * day,
+      end: midnight + day,
+    });
     expect(parseWindow('week', NOW).start).toBe(
       Date.parse('2026-11-22T00:00:00Z'),
     ); // Sunday

@@ -2,16 +2,13 @@ import express from 'express';
 import { SimClock } from '../clock';
 import { SimService } from '../util/service';
 import { allocationSet } from './allocation';
-import { parseFilter } from './filter';
-import { parseDuration, parseWindow, splitSteps } from './window';
+import { Flavour, QueryError, planAllocationQuery } from './query';
 import { Workload } from './workloads';
-
-const bool = (v: unknown, dflt: boolean) =>
-  v === undefined || v === '' ? dflt : String(v).toLowerCase() === 'true';
 
 /**
  * The allocation API of one cluster: Kubecost `/model/allocation` and OpenCost
  * `/allocation/compute` + `/allocation`, answering `{code, status, data: [set, ...]}`.
+ * Query semantics (window rounding, steps, accumulate, filters) live in `query.ts`.
  */
 export function costApp(d: {
   cluster: string;
@@ -25,50 +22,42 @@ export function costApp(d: {
   app.set('etag', false);
 
   const handler =
-    (path: string, flavour: 'kubecost' | 'opencost') =>
+    (path: string, flavour: Flavour) =>
     (req: express.Request, res: express.Response) => {
       d.service().count(`GET ${path}`);
-      const q = req.query as Record<string, unknown>;
       try {
-        const window = typeof q.window === 'string' ? q.window : undefined;
-        if (!window) throw new Error('missing window parameter');
+        // Data has minute resolution: now, to the minute.
         const now = Math.floor(d.clock.nowMs() / 60_000) * 60_000;
-        const { start, end: rawEnd } = parseWindow(window, now);
-        const end = Math.min(rawEnd, now);
-        if (end <= start) throw new Error(`window ${window} is in the future`);
-        const aggregate =
-          typeof q.aggregate === 'string' && q.aggregate
-            ? q.aggregate.split(',').map(s => s.trim())
-            : [];
-        const stepMs =
-          typeof q.step === 'string' ? parseDuration(q.step) : undefined;
-        const accumulate = bool(q.accumulate, false);
-        // Kubecost includes idle by default (`idle`), OpenCost only on request (`includeIdle`).
-        const idle =
-          flavour === 'kubecost'
-            ? bool(q.idle ?? q.includeIdle, true)
-            : bool(q.includeIdle ?? q.idle, false);
-        const shareIdle = bool(q.shareIdle, false);
-        const match = parseFilter(q);
+        const plan = planAllocationQuery(
+          req.query as Record<string, unknown>,
+          flavour,
+          now,
+        );
         const all = d.workloads();
-        const selected = all.filter(match);
-        const steps = accumulate
-          ? [{ start, end }]
-          : splitSteps(start, end, stepMs);
-        const data = steps.map(s =>
-          allocationSet(selected, all, {
-            ...s,
-            aggregate,
-            idle,
-            shareIdle,
-            seed: d.seed,
-            cluster: d.cluster,
-          }),
+        const selected = all.filter(plan.match);
+        const data = plan.sets.map(s =>
+          // A set that starts in the future has no data yet.
+          s.start >= now
+            ? {}
+            : allocationSet(selected, all, {
+                start: s.start,
+                end: Math.min(s.end, now),
+                windowEnd: s.end,
+                aggregate: plan.aggregate,
+                idle: plan.idle,
+                shareIdle: plan.shareIdle,
+                seed: d.seed,
+                cluster: d.cluster,
+              }),
         );
         res.json({ code: 200, status: 'success', data });
       } catch (e) {
-        res.status(400).json({
-          code: 400,
+        if (e instanceof QueryError) {
+          res.status(e.status).type(e.contentType).send(e.body);
+          return;
+        }
+        res.status(500).json({
+          code: 500,
           status: 'error',
           message: String((e as Error).message),
         });

@@ -1,4 +1,5 @@
 import type { SimApp } from '../argocd/app';
+import { unitHash } from '../util/random';
 import { ENV_POLICY, Env } from '../seed/layout';
 
 /** A running workload as the cost model sees it. */
@@ -37,6 +38,12 @@ export function parseBytes(v: string | undefined, fallback: number): number {
   };
   return Number(m[1]) * (m[2] ? mult[m[2]] : 1);
 }
+
+/** The (single) pod of a workload's ReplicaSet, stable per namespace and controller. */
+export const podName = (w: Pick<Workload, 'namespace' | 'controller'>) =>
+  `${w.controller}-${Math.floor(unitHash(w.namespace, w.controller) * 1e10)
+    .toString(36)
+    .slice(0, 10)}`;
 
 /** Kubecost sanitises label names for Prometheus: `.`, `/`, `-` become `_`. */
 export const sanitizeLabel = (k: string) => k.replace(/[^A-Za-z0-9_]/g, '_');
