@@ -5,7 +5,13 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { startFleet, Fleet } from './fleet';
-import { argoClient, stopAndClean, tempDir } from './testUtils';
+import {
+  argoClient,
+  openRawStream,
+  sseMessages,
+  stopAndClean,
+  tempDir,
+} from './testUtils';
 
 jest.setTimeout(30_000);
 
@@ -214,6 +220,51 @@ describe('fidelity against the upstream contracts', () => {
         additionalProperties: false,
       },
       ev,
+    );
+    // The gateway's error chunk, validated against the same schema.
+    const sse = openRawStream(
+      `${main.url}/api/v1/stream/applications?name=payments-api-dev`,
+      { authorization: `Bearer ${main.token}`, accept: 'text/event-stream' },
+    );
+    await sse.waitFor(t => t.includes('\n\n\n'));
+    await fleet.control.setFault('argocd-main', {
+      streamError: { code: 14, message: 'transport is closing' },
+    });
+    await sse.ended;
+    await fleet.control.clearFaults();
+    const chunk = sseMessages(sse.text())[1];
+    expect(Object.keys(chunk)).toEqual(['error']);
+    expectValid(
+      {
+        type: 'object',
+        properties: {
+          error: { $ref: 'argo#/definitions/runtimeStreamError' },
+        },
+        required: ['error'],
+        additionalProperties: false,
+      },
+      chunk,
+    );
+    // A list projected with the product's fields is still an ApplicationList.
+    const fields = [
+      'metadata.resourceVersion',
+      ...[
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.labels',
+        'spec',
+        'status.sync.status',
+        'status.sync.revision',
+        'status.health',
+        'status.summary',
+        'status.operationState.phase',
+        'status.operationState.startedAt',
+        'status.operationState.finishedAt',
+      ].map(f => `items.${f}`),
+    ].join(',');
+    expectValid(
+      'v1alpha1ApplicationList',
+      (await main.get(`/api/v1/applications?fields=${fields}`)).body,
     );
   });
 
