@@ -467,6 +467,13 @@ describe('gitopsPlugin answers', () => {
   it('gzips an overview once per version for every viewer that accepts it', async () => {
     const { fleet, cleanup } = await startTestFleet();
     const backend = await startGitopsBackend({ fleet });
+    // Once the histories are in (asked per application after the first list), the view holds still.
+    await waitFor(async () => {
+      const body = (
+        await request(backend.server).get(overviewPath('payments-api'))
+      ).body as EntityOverview;
+      return body.environments.every(e => e.version.deployedBy);
+    });
     const first = await request(backend.server)
       .get(overviewPath('payments-api'))
       .set('Accept-Encoding', 'gzip');
