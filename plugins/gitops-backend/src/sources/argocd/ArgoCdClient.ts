@@ -205,7 +205,8 @@ export class ArgoCdClient {
             authorization: `Bearer ${token}`,
             accept: 'text/event-stream',
           },
-          connectTimeoutMs: this.timeoutMs,
+          // The gateway sends its headers with the first message or keepalive (15 s), not before.
+          connectTimeoutMs: STREAM_IDLE_MS,
           idleTimeoutMs: STREAM_IDLE_MS,
           signal: options.signal,
           secrets: this.secrets,

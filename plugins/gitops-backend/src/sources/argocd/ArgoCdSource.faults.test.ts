@@ -96,6 +96,28 @@ describe('ArgoCdSource under stream and list faults', () => {
       initiatedBy: { username: 'alice' },
     });
 
+  it('a quiet stream stays open past the call timeout (the gateway answers with the first message)', async () => {
+    const r = run();
+    await waitFor(() => r.state() === 'ok', 10_000, 'the first list');
+    const streams = () =>
+      fleet.control.counts().argo['argocd-prod']?.[
+        'GET /api/v1/stream/applications'
+      ] ?? 0;
+    await waitFor(() => streams() >= 1, 10_000, 'the stream');
+    const before = streams();
+    await new Promise(resolve => setTimeout(resolve, 2500)); // 2.5 × the 1 s call timeout
+    expect(streams()).toBe(before);
+    expect(r.states.every(s => s.state === 'ok')).toBe(true);
+    await sync();
+    await waitFor(
+      () => r.store.get(key)?.operation?.phase === 'Running',
+      10_000,
+      'the change on the same stream',
+    );
+    expect(streams()).toBe(before);
+    await r.stop();
+  });
+
   it('a stream cut mid-message: stale, one log line, a re-list, the change arrives', async () => {
     const r = run();
     await waitFor(() => r.state() === 'ok', 10_000, 'the first list');
