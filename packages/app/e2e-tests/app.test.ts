@@ -19,6 +19,14 @@ test('a guest opens payments-api and sees its three environments', async ({
   page,
 }) => {
   await signIn(page);
+  // Every request the gitops cards of the page make, from here on.
+  const gitopsRequests: string[] = [];
+  page.on('request', request => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/gitops/')) {
+      gitopsRequests.push(`${request.method()} ${url.pathname}`);
+    }
+  });
   await page.getByRole('link', { name: 'payments-api' }).click();
   await expect(
     page.getByRole('heading', { name: 'payments-api' }),
@@ -32,6 +40,10 @@ test('a guest opens payments-api and sees its three environments', async ({
   await expect(page.getByTestId('status-prod')).toContainText('OutOfSync');
   await expect(page.getByTestId('cost-dev')).toContainText('/');
   await expect(page.getByTestId('backup-prod')).toContainText('RPO');
+  // The page is one request: the overview, with the user's permissions in it.
+  expect(gitopsRequests).toEqual([
+    'GET /api/gitops/entities/component/default/payments-api/overview',
+  ]);
 
   await page.screenshot({
     path: 'e2e-results/payments-api-overview.png',

@@ -14,8 +14,11 @@ export function formatDuration(seconds: number): string {
   return hours ? `${days} d ${hours} h` : `${days} d`;
 }
 
-/** `5 min ago` relative to `now` (the overview's `asOf`, so tests and screenshots are stable). */
-export function formatAgo(iso: string | undefined, now: string | Date): string {
+/** `5 min ago` relative to `now` (the clock, see `useNow`; a view's `asOf` can be hours old). */
+export function formatAgo(
+  iso: string | undefined,
+  now: string | number | Date,
+): string {
   if (!iso) return 'never';
   const seconds = (new Date(now).getTime() - new Date(iso).getTime()) / 1000;
   if (!Number.isFinite(seconds)) return 'unknown';

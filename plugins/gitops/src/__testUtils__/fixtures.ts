@@ -1,7 +1,10 @@
 import type {
   ApplicationSummary,
+  EntityCostTrend,
   EntityOverview,
+  EntityPermissions,
   EnvironmentOverview,
+  SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import type { Entity } from '@backstage/catalog-model';
 
@@ -67,11 +70,6 @@ function environment(
       pv: 3,
       network: 2.25,
       efficiency: 0.42,
-      daily: [
-        { date: '2026-11-21', total: 5 },
-        { date: '2026-11-22', total: 6 },
-        { date: '2026-11-23', total: 4 },
-      ],
     },
     backup: {
       lastSuccessfulAt: '2026-11-23T02:05:00.000Z',
@@ -95,6 +93,30 @@ function environment(
   };
 }
 
+/** What an owner of the service may do: everything. */
+export const ALLOW_ALL: EntityPermissions = {
+  sync: true,
+  refresh: true,
+  rollback: true,
+  promote: true,
+  approve: true,
+};
+
+/** What a user who does not own the service may do: nothing. */
+export const DENY_ALL: EntityPermissions = {
+  sync: false,
+  refresh: false,
+  rollback: false,
+  promote: false,
+  approve: false,
+};
+
+const source = (
+  kind: SourceStatus['kind'],
+  provider: string,
+  name: string,
+): SourceStatus => ({ kind, provider, name, status: 'ok', fetchedAt: AS_OF });
+
 /** dev 1.4.0, staging 1.3.2, prod 1.3.0 OutOfSync — the example fleet's state. */
 export function paymentsOverview(
   overrides: Partial<EntityOverview> = {},
@@ -115,11 +137,31 @@ export function paymentsOverview(
       }),
     ],
     sources: [
-      { kind: 'argocd', name: 'argocd-main', status: 'ok', fetchedAt: AS_OF },
-      { kind: 'argocd', name: 'argocd-prod', status: 'ok', fetchedAt: AS_OF },
-      { kind: 'cost', name: 'cluster-main', status: 'ok', fetchedAt: AS_OF },
-      { kind: 'velero', name: 'cluster-main', status: 'ok', fetchedAt: AS_OF },
+      source('deployment', 'argocd', 'argocd-main'),
+      source('deployment', 'argocd', 'argocd-prod'),
+      source('cost', 'opencost', 'cluster-main'),
+      source('backup', 'velero', 'cluster-main'),
     ],
+    permissions: { ...ALLOW_ALL },
+    promotionsConfigured: true,
     ...overrides,
+  };
+}
+
+/** `GET .../cost-trend`: three days per environment; prod costs the most. */
+export function paymentsCostTrend(window = '7d'): EntityCostTrend {
+  return {
+    entityRef: 'component:default/payments-api',
+    window,
+    environments: ['dev', 'staging', 'prod'].map(name => ({
+      name,
+      currency: 'USD',
+      daily: [
+        { date: '2026-11-21', total: name === 'prod' ? 60 : 5 },
+        { date: '2026-11-22', total: name === 'prod' ? 62 : 6 },
+        { date: '2026-11-23', total: name === 'prod' ? 58 : 4 },
+      ],
+    })),
+    sources: [source('cost', 'opencost', 'cluster-main')],
   };
 }

@@ -1,21 +1,22 @@
 import { ReactElement } from 'react';
-import {
-  TestApiProvider,
-  mockApis,
-  renderInTestApp,
-} from '@backstage/test-utils';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { alertApiRef, type AlertApi } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import type {
+  EntityCostTrend,
   EntityHistory,
   EntityOverview,
   EntityResources,
+  PromotionListResponse,
 } from '@internal/backstage-plugin-gitops-common';
 import { GitopsApi, gitopsApiRef } from '../api';
-import { paymentsEntity, paymentsOverview } from './fixtures';
+import {
+  paymentsCostTrend,
+  paymentsEntity,
+  paymentsOverview,
+} from './fixtures';
 
 /** A GitopsApi whose methods are jest mocks, answering with the fixture by default. */
 export function mockGitopsApi(
@@ -45,12 +46,21 @@ export function mockGitopsApi(
         sources: [],
       }),
     ),
+    getCostTrend: jest.fn(
+      async (
+        _entity: CompoundEntityRef,
+        options: { window: string },
+      ): Promise<EntityCostTrend> => paymentsCostTrend(options.window),
+    ),
     runApplicationAction: jest.fn(),
     previewPromotion: jest.fn(),
     createPromotion: jest.fn(),
-    listPromotions: jest.fn(async (_entity: CompoundEntityRef) => ({
-      items: [],
-    })),
+    listPromotions: jest.fn(
+      async (_entity: CompoundEntityRef): Promise<PromotionListResponse> => ({
+        configured: true,
+        items: [],
+      }),
+    ),
     approvePromotion: jest.fn(),
   };
 }
@@ -68,14 +78,17 @@ export function mockAlertApi(): jest.Mocked<AlertApi> {
   } as unknown as jest.Mocked<AlertApi>;
 }
 
-/** Renders a card for an entity with the given API and permission decision. */
+/**
+ * Renders a card for an entity with the given API. No permission API is provided: what the user
+ * may do comes with the overview (`permissions`), so a card asking the permission API would fail.
+ */
 export function renderWithGitops(
   element: ReactElement,
   options: {
     api?: GitopsApi;
     entity?: Entity;
-    allow?: boolean;
     alertApi?: AlertApi;
+    signalApi?: SignalApi;
   } = {},
 ) {
   const api = options.api ?? mockGitopsApi();
@@ -84,15 +97,9 @@ export function renderWithGitops(
       apis={[
         [gitopsApiRef, api],
         [alertApiRef, options.alertApi ?? mockAlertApi()],
-        [
-          permissionApiRef,
-          mockApis.permission({
-            authorize:
-              options.allow === false
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
-          }),
-        ],
+        ...(options.signalApi
+          ? [[signalApiRef, options.signalApi] as const]
+          : []),
       ]}
     >
       <EntityProvider entity={options.entity ?? paymentsEntity}>

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ApplicationActionResponse,
+  EntityCostTrend,
   EntityHistory,
   EntityOverview,
   EntityResources,
@@ -26,6 +27,14 @@ export interface GitopsApi {
   ): Promise<EntityOverview>;
   getHistory(entity: CompoundEntityRef): Promise<EntityHistory>;
   getResources(entity: CompoundEntityRef): Promise<EntityResources>;
+  /**
+   * The daily cost of each environment of the entity over `window` (e.g. `7d`): asked only by
+   * the cost card, for this entity, so the overview stays small.
+   */
+  getCostTrend(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EntityCostTrend>;
   runApplicationAction(
     entity: CompoundEntityRef,
     application: { instance: string; name: string },
@@ -40,6 +49,7 @@ export interface GitopsApi {
     entity: CompoundEntityRef,
     request: PromotionRequest,
   ): Promise<PromotionRecord>;
+  /** `configured: false` (with no items) when the portal has no gitops repository. */
   listPromotions(entity: CompoundEntityRef): Promise<PromotionListResponse>;
   approvePromotion(id: string): Promise<PromotionRecord>;
 }

@@ -2,7 +2,7 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { GitopsClient } from './GitopsClient';
-import { paymentsOverview } from '../__testUtils__/fixtures';
+import { paymentsCostTrend, paymentsOverview } from '../__testUtils__/fixtures';
 
 const server = setupServer();
 const base = 'http://backstage.test/api/gitops';
@@ -59,6 +59,44 @@ describe('GitopsClient', () => {
     );
     await client.getOverview(entity, { costWindow: '30d' });
     expect(window).toBe('30d');
+  });
+
+  it('reads the cost trend of an entity for a window, with nothing else in the URL', async () => {
+    let url: URL | undefined;
+    let cache: RequestCache | undefined;
+    server.use(
+      http.get(
+        `${base}/entities/component/default/payments-api/cost-trend`,
+        ({ request }) => {
+          url = new URL(request.url);
+          cache = request.cache;
+          return HttpResponse.json(paymentsCostTrend('30d'));
+        },
+      ),
+    );
+    const trend = await client.getCostTrend(entity, { window: '30d' });
+    expect(trend.window).toBe('30d');
+    expect(trend.environments.map(e => e.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    // The browser revalidates with the ETag: no cache-busting parameter, no 'no-store'.
+    expect([...url!.searchParams.entries()]).toEqual([['window', '30d']]);
+    expect(cache).not.toBe('no-store');
+  });
+
+  it('reads promotions, also when the portal has none configured', async () => {
+    server.use(
+      http.get(
+        `${base}/entities/component/default/payments-api/promotions`,
+        () => HttpResponse.json({ configured: false, items: [] }),
+      ),
+    );
+    await expect(client.listPromotions(entity)).resolves.toEqual({
+      configured: false,
+      items: [],
+    });
   });
 
   it('posts actions, with the history id for a rollback', async () => {

@@ -3,6 +3,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ApplicationActionResponse,
+  EntityCostTrend,
   EntityHistory,
   EntityOverview,
   EntityResources,
@@ -15,7 +16,15 @@ import type {
 import { gitopsEntityPath } from '@internal/backstage-plugin-gitops-common';
 import type { ApplicationAction, GitopsApi } from './GitopsApi';
 
-/** The default {@link GitopsApi}: `discoveryApi` finds the backend, `fetchApi` adds the token. @public */
+/**
+ * The default {@link GitopsApi}: `discoveryApi` finds the backend, `fetchApi` adds the token.
+ *
+ * No cache of its own: read answers carry an `ETag` and `Cache-Control: private, no-cache`, so the
+ * browser keeps them and revalidates each read (a 304 when nothing changed). Keep it that way: no
+ * `cache: 'no-store'`, no cache-busting query strings.
+ *
+ * @public
+ */
 export class GitopsClient implements GitopsApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -41,6 +50,17 @@ export class GitopsClient implements GitopsApi {
 
   getResources(entity: CompoundEntityRef): Promise<EntityResources> {
     return this.request(`${gitopsEntityPath(entity)}/resources`);
+  }
+
+  getCostTrend(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EntityCostTrend> {
+    return this.request(
+      `${gitopsEntityPath(entity)}/cost-trend?window=${encodeURIComponent(
+        options.window,
+      )}`,
+    );
   }
 
   runApplicationAction(

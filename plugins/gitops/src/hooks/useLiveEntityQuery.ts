@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type DependencyList } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -9,9 +9,13 @@ import {
 import { gitopsApiRef, type GitopsApi } from '../api';
 import { useEntitySignal } from './useEntitySignal';
 
-/** Runs a query of the gitops API for the current entity and re-runs it when the entity signals a change. */
+/**
+ * Runs a query of the gitops API for the current entity and re-runs it when the entity signals a
+ * change (or one of `deps`, e.g. a window, changes). The last value stays while it re-runs.
+ */
 export function useLiveEntityQuery<T>(
   query: (api: GitopsApi, entity: CompoundEntityRef) => Promise<T>,
+  deps: DependencyList = [],
 ) {
   const { entity } = useEntity();
   const api = useApi(gitopsApiRef);
@@ -19,7 +23,7 @@ export function useLiveEntityQuery<T>(
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const state = useAsyncRetry(
     () => query(api, getCompoundEntityRef(entity)),
-    [api, entity],
+    [api, entity, ...deps],
   );
   const { retry } = state;
   useEffect(() => {

@@ -1,21 +1,14 @@
 import { useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
-import {
-  getCompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
 import Tooltip from '@material-ui/core/Tooltip';
-import {
-  gitopsApplicationRefreshPermission,
-  gitopsApplicationRollbackPermission,
-  gitopsApplicationSyncPermission,
-  type ApplicationSummary,
+import type {
+  ApplicationSummary,
+  EntityPermissions,
 } from '@internal/backstage-plugin-gitops-common';
-import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import { gitopsApiRef, type ApplicationAction } from '../../api';
 import { overviewStoreFor, OverviewStore } from '../../hooks/overviewStore';
 import { ConfirmSyncDialog } from './ConfirmSyncDialog';
@@ -23,7 +16,8 @@ import { RollbackDialog } from './RollbackDialog';
 
 type ActionButtonProps = {
   label: string;
-  permission: ResourcePermission;
+  /** The policy's decision; undefined while the overview carrying it loads. */
+  allowed: boolean | undefined;
   blockedReason?: string;
   busy: boolean;
   onClick: () => void;
@@ -32,12 +26,8 @@ type ActionButtonProps = {
 /** A button that is disabled, with the reason in its tooltip, when the user may not use it. */
 const ActionButton = (props: ActionButtonProps) => {
   const { entity } = useEntity();
-  const { loading, allowed } = usePermission({
-    permission: props.permission,
-    resourceRef: stringifyEntityRef(entity),
-  });
   let reason = props.blockedReason;
-  if (!loading && !allowed) {
+  if (props.allowed === false) {
     reason = `You are not allowed to ${props.label.toLocaleLowerCase(
       'en-US',
     )} applications of ${entity.metadata.name}`;
@@ -45,9 +35,7 @@ const ActionButton = (props: ActionButtonProps) => {
   const button = (
     <Button
       size="small"
-      disabled={
-        loading || !allowed || props.busy || Boolean(props.blockedReason)
-      }
+      disabled={!props.allowed || props.busy || Boolean(props.blockedReason)}
       onClick={props.onClick}
     >
       {props.label}
@@ -69,11 +57,19 @@ const ActionButton = (props: ActionButtonProps) => {
 
 /**
  * Sync, Refresh and Rollback of one Argo CD application. Sync and Rollback ask for
- * confirmation; each is checked against the entity-scoped permission before it is offered.
+ * confirmation; each is offered only when `permissions` (the overview's decisions of the
+ * permission policy for the signed-in user) allow it, and disabled while they are unknown.
  *
  * @public
  */
-export const ApplicationActions = ({ app }: { app: ApplicationSummary }) => {
+export const ApplicationActions = ({
+  app,
+  permissions,
+}: {
+  app: ApplicationSummary;
+  /** From the entity's overview; undefined while it loads. */
+  permissions: EntityPermissions | undefined;
+}) => {
   const { entity } = useEntity();
   const api = useApi(gitopsApiRef);
   const alertApi = useApi(alertApiRef);
@@ -115,20 +111,20 @@ export const ApplicationActions = ({ app }: { app: ApplicationSummary }) => {
       <ButtonGroup variant="outlined" aria-label={`Actions for ${app.name}`}>
         <ActionButton
           label="Sync"
-          permission={gitopsApplicationSyncPermission}
+          allowed={permissions?.sync}
           busy={busy}
           blockedReason={running ? 'An operation is running' : undefined}
           onClick={() => setDialog('sync')}
         />
         <ActionButton
           label="Refresh"
-          permission={gitopsApplicationRefreshPermission}
+          allowed={permissions?.refresh}
           busy={busy}
           onClick={() => run({ type: 'refresh' })}
         />
         <ActionButton
           label="Rollback"
-          permission={gitopsApplicationRollbackPermission}
+          allowed={permissions?.rollback}
           busy={busy}
           blockedReason={
             app.autoSync

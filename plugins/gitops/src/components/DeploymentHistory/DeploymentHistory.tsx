@@ -46,7 +46,7 @@ export const DeploymentHistory = () => {
       {history.value && (
         <SourceErrors
           sources={history.value.sources}
-          kinds={['argocd', 'git']}
+          kinds={['deployment', 'git']}
         />
       )}
       <Table<DeploymentHistoryEntry>

@@ -5,9 +5,12 @@ import {
   mockGitopsApi,
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
-import { paymentsOverview } from '../../__testUtils__/fixtures';
+import { AS_OF, paymentsOverview } from '../../__testUtils__/fixtures';
+import { atFixedTime } from '../../__testUtils__/clock';
 
 describe('EntityGitopsBackupCard', () => {
+  atFixedTime();
+
   it('shows the last successful backup, RPO against target and the schedule', async () => {
     await renderWithGitops(<EntityGitopsBackupCard />);
     const dev = await screen.findByTestId('backup-env-dev');
@@ -57,7 +60,10 @@ describe('EntityGitopsBackupCard', () => {
 
   it('flags an RPO over target and a missing successful backup', async () => {
     const overview = paymentsOverview();
-    overview.environments[0].backup!.rpoSeconds = 48 * 3600;
+    // The age counts from the last success, now: 48 h before the fixed clock.
+    overview.environments[0].backup!.lastSuccessfulAt = new Date(
+      Date.parse(AS_OF) - 48 * 3600_000,
+    ).toISOString();
     Object.assign(overview.environments[1].backup!, {
       rpoSeconds: undefined,
       lastSuccessfulAt: undefined,
@@ -100,7 +106,8 @@ describe('EntityGitopsBackupCard', () => {
     const overview = paymentsOverview();
     overview.environments[2].backup = undefined;
     overview.sources.push({
-      kind: 'velero',
+      kind: 'backup',
+      provider: 'velero',
       name: 'cluster-prod',
       status: 'error',
       error: 'HTTP 500 from the Kubernetes API',
@@ -112,7 +119,7 @@ describe('EntityGitopsBackupCard', () => {
       'No Velero data for this environment',
     );
     expect(
-      screen.getByText(/Velero on cluster cluster-prod: unavailable/),
+      screen.getByText(/velero cluster-prod: unavailable/),
     ).toBeInTheDocument();
     expect(screen.getByTestId('backup-env-dev')).toHaveTextContent('RPO 10 h');
   });

@@ -12,18 +12,28 @@ import type {
   EnvironmentOverview,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
+import { useNow } from '../../hooks/useNow';
+import { backupAgeSeconds, isRpoExceeded } from '../../backup';
 import { formatAgo, formatDuration } from '../../format';
 import { SourceErrors } from '../SourceErrors';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
-const RpoStatus = ({ backup }: { backup: EnvironmentBackup }) => {
-  if (backup.rpoSeconds === undefined) {
+/** The RPO as of now: the age of the last successful backup, against the target. */
+const RpoStatus = ({
+  backup,
+  now,
+}: {
+  backup: EnvironmentBackup;
+  now: number;
+}) => {
+  const age = backupAgeSeconds(backup, now);
+  if (age === undefined) {
     return <StatusError>No successful backup</StatusError>;
   }
-  const rpo = `RPO ${formatDuration(backup.rpoSeconds)}`;
+  const rpo = `RPO ${formatDuration(age)}`;
   if (backup.rpoTargetSeconds === undefined) return <StatusOK>{rpo}</StatusOK>;
   const target = `target ${formatDuration(backup.rpoTargetSeconds)}`;
-  return backup.rpoSeconds > backup.rpoTargetSeconds ? (
+  return isRpoExceeded(backup, age) ? (
     <StatusError>
       {rpo} — over {target}
     </StatusError>
@@ -36,10 +46,10 @@ const RpoStatus = ({ backup }: { backup: EnvironmentBackup }) => {
 
 const EnvironmentBackupView = ({
   env,
-  asOf,
+  now,
 }: {
   env: EnvironmentOverview;
-  asOf: string;
+  now: number;
 }) => {
   const backup = env.backup;
   return (
@@ -51,11 +61,11 @@ const EnvironmentBackupView = ({
         <StatusWarning>No Velero data for this environment</StatusWarning>
       ) : (
         <>
-          <RpoStatus backup={backup} />
+          <RpoStatus backup={backup} now={now} />
           <Typography variant="body2">
             Last successful backup:{' '}
             {backup.lastSuccessfulAt
-              ? `${formatAgo(backup.lastSuccessfulAt, asOf)} (${
+              ? `${formatAgo(backup.lastSuccessfulAt, now)} (${
                   backup.lastSuccessfulName
                 })`
               : 'none'}
@@ -99,8 +109,7 @@ const EnvironmentBackupView = ({
                 <li key={f.name}>
                   <Typography variant="body2">
                     {f.phase}: {f.name}
-                    {f.at ? `, ${formatAgo(f.at, asOf)}` : ''} — {f.errors}{' '}
-                    error
+                    {f.at ? `, ${formatAgo(f.at, now)}` : ''} — {f.errors} error
                     {f.errors === 1 ? '' : 's'}, {f.warnings} warning
                     {f.warnings === 1 ? '' : 's'}
                   </Typography>
@@ -128,21 +137,18 @@ export const EntityGitopsBackupCard = () => (
 
 function Backups() {
   const state = useEntityOverview();
+  const now = useNow();
   return (
     <InfoCard title="Backups">
       <OverviewStates state={state}>
         {overview => (
           <>
-            <SourceErrors sources={overview.sources} kinds={['velero']} />
+            <SourceErrors sources={overview.sources} kinds={['backup']} />
             {overview.environments.length === 0 ? (
               <Typography variant="body2">No environments to show.</Typography>
             ) : (
               overview.environments.map(env => (
-                <EnvironmentBackupView
-                  key={env.name}
-                  env={env}
-                  asOf={overview.asOf}
-                />
+                <EnvironmentBackupView key={env.name} env={env} now={now} />
               ))
             )}
           </>

@@ -5,8 +5,11 @@ import {
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
 import { paymentsEntity } from '../../__testUtils__/fixtures';
+import { atFixedTime } from '../../__testUtils__/clock';
 
 describe('EntityGitopsContent', () => {
+  atFixedTime();
+
   it('fills every card of the tab from one overview request', async () => {
     const api = mockGitopsApi();
     api.getHistory.mockResolvedValue({

@@ -16,9 +16,15 @@ describe('EntityGitopsCostCard', () => {
     expect(prod).toHaveTextContent('$20'); // cpu
     expect(prod).toHaveTextContent('$2.25'); // network
     expect(prod).toHaveTextContent('42%');
+    // The trend is the card's own request, per environment.
     expect(
-      screen.getAllByTitle(/daily cost: 2026-11-21 5.00, 2026-11-22 6.00/),
-    ).toHaveLength(3);
+      await screen.findByTitle(
+        'prod daily cost: 2026-11-21 60.00, 2026-11-22 62.00, 2026-11-23 58.00',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByTitle(/^(dev|staging) daily cost: 2026-11-21 5.00/),
+    ).toHaveLength(2);
   });
 
   it('asks the backend for the chosen window', async () => {
@@ -40,6 +46,31 @@ describe('EntityGitopsCostCard', () => {
         costWindow: '30d',
       }),
     );
+    // The daily trend follows the window, asked for this entity only.
+    expect(api.getCostTrend).toHaveBeenNthCalledWith(
+      1,
+      expect.objectContaining({ name: 'payments-api' }),
+      { window: '7d' },
+    );
+    await waitFor(() =>
+      expect(api.getCostTrend).toHaveBeenLastCalledWith(
+        expect.objectContaining({ name: 'payments-api' }),
+        { window: '30d' },
+      ),
+    );
+  });
+
+  it('keeps the totals when the daily trend fails, and says the trend is unavailable', async () => {
+    const api = mockGitopsApi();
+    api.getCostTrend.mockRejectedValue(new Error('HTTP 502 from opencost'));
+    await renderWithGitops(<EntityGitopsCostCard />, { api });
+    expect(
+      await screen.findByText(
+        /Daily trend unavailable: HTTP 502 from opencost/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cost-row-prod')).toHaveTextContent('$421');
+    expect(screen.queryByTitle(/daily cost/)).not.toBeInTheDocument();
   });
 
   it('uses the currency the backend reports', async () => {
@@ -60,6 +91,7 @@ describe('EntityGitopsCostCard', () => {
     overview.environments[2].cost = undefined;
     overview.sources.push({
       kind: 'cost',
+      provider: 'opencost',
       name: 'cluster-prod',
       status: 'error',
       error: 'malformed JSON from the allocation API',
@@ -72,9 +104,7 @@ describe('EntityGitopsCostCard', () => {
     );
     expect(screen.getByTestId('cost-row-dev')).toHaveTextContent('$35');
     expect(
-      screen.getByText(
-        /Cost source cluster-prod: unavailable — malformed JSON/,
-      ),
+      screen.getByText(/opencost cluster-prod: unavailable — malformed JSON/),
     ).toBeInTheDocument();
   });
 

@@ -1,13 +1,23 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { EntityGitopsEnvironmentsCard } from './EntityGitopsEnvironmentsCard';
 import { itShowsTheSharedCardStates } from '../../__testUtils__/cardStates';
 import {
   mockGitopsApi,
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
-import { app, paymentsOverview } from '../../__testUtils__/fixtures';
+import { atFixedTime } from '../../__testUtils__/clock';
+import {
+  AS_OF,
+  DENY_ALL,
+  app,
+  paymentsOverview,
+} from '../../__testUtils__/fixtures';
+
+const HOUR_MS = 3600 * 1000;
 
 describe('EntityGitopsEnvironmentsCard', () => {
+  atFixedTime();
+
   it('shows each environment with status, version, deployment, cost and backup', async () => {
     await renderWithGitops(<EntityGitopsEnvironmentsCard />);
 
@@ -40,6 +50,33 @@ describe('EntityGitopsEnvironmentsCard', () => {
     ).toBeEnabled();
   });
 
+  it('keeps the promotion visible but disabled, with the reason, for a user who may not promote', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(
+        paymentsOverview({ permissions: { ...DENY_ALL, sync: true } }),
+      ),
+    });
+    expect(
+      await screen.findByRole('button', {
+        name: 'staging runs 1.3.2; dev runs 1.4.0. You are not allowed to promote payments-api',
+      }),
+    ).toBeDisabled();
+  });
+
+  it('keeps the promotion visible but disabled where the portal has no gitops repository', async () => {
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
+      api: mockGitopsApi(paymentsOverview({ promotionsConfigured: false })),
+    });
+    expect(
+      await screen.findByRole('button', {
+        name: 'prod runs 1.3.0; staging runs 1.3.2. Promotion is not configured on this portal (gitops.repository)',
+      }),
+    ).toBeDisabled();
+    expect(
+      screen.queryByRole('button', { name: /^Promote / }),
+    ).not.toBeInTheDocument();
+  });
+
   it('says when neighbours run the same version', async () => {
     const overview = paymentsOverview();
     overview.environments[1].version.version = '1.4.0';
@@ -59,7 +96,8 @@ describe('EntityGitopsEnvironmentsCard', () => {
       e => e.name !== 'prod',
     );
     overview.sources[1] = {
-      kind: 'argocd',
+      kind: 'deployment',
+      provider: 'argocd',
       name: 'argocd-prod',
       status: 'error',
       error: 'connect ECONNREFUSED',
@@ -69,7 +107,7 @@ describe('EntityGitopsEnvironmentsCard', () => {
     });
     expect(
       await screen.findByText(
-        /Argo CD instance argocd-prod: unavailable — connect ECONNREFUSED/,
+        /argocd argocd-prod: unavailable — connect ECONNREFUSED/,
       ),
     ).toBeInTheDocument();
     expect(screen.getByTestId('version-dev')).toHaveTextContent('1.4.0');
@@ -82,6 +120,7 @@ describe('EntityGitopsEnvironmentsCard', () => {
     overview.environments[0].backup = undefined;
     overview.sources.push({
       kind: 'cost',
+      provider: 'kubecost',
       name: 'cluster-prod',
       status: 'error',
       error: 'HTTP 503',
@@ -91,21 +130,45 @@ describe('EntityGitopsEnvironmentsCard', () => {
     });
     expect(await screen.findByTestId('cost-dev')).toHaveTextContent('no data');
     expect(screen.getByTestId('backup-dev')).toHaveTextContent('not covered');
-    expect(screen.getByText(/Cost source cluster-prod/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/kubecost cluster-prod: unavailable — HTTP 503/),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('version-dev')).toHaveTextContent('1.4.0');
   });
 
-  it('flags a failed last backup and an RPO over target', async () => {
+  it('flags a failed last backup and an RPO over target, counted from the last success to now', async () => {
     const overview = paymentsOverview();
     const backup = overview.environments[2].backup!;
     backup.lastPhase = 'Failed';
-    backup.rpoSeconds = 30 * 3600;
+    backup.lastSuccessfulAt = new Date(
+      Date.parse(AS_OF) - 30 * HOUR_MS,
+    ).toISOString();
+    // As of an older view: the time of the last success wins.
+    backup.rpoSeconds = 3600;
     await renderWithGitops(<EntityGitopsEnvironmentsCard />, {
       api: mockGitopsApi(overview),
     });
     const cell = await screen.findByTestId('backup-prod');
     expect(cell).toHaveTextContent('RPO 1 d 6 h (over target)');
     expect(cell).toHaveTextContent('last: Failed');
+  });
+
+  it('turns "over target" on by itself as time passes, without a request', async () => {
+    const api = mockGitopsApi();
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { api });
+    const cell = await screen.findByTestId('backup-dev');
+    expect(cell).toHaveTextContent('RPO 10 h');
+    expect(cell).not.toHaveTextContent('over target');
+
+    // The last backup was at 02:05; the target is 26 h: over at 04:05 the next day.
+    await act(async () => {
+      jest.advanceTimersByTime(17 * HOUR_MS);
+    });
+    expect(screen.getByTestId('backup-dev')).toHaveTextContent(
+      'RPO 1 d 3 h (over target)',
+    );
+    expect(screen.getByTestId('deployed-dev')).toHaveTextContent('18 h ago');
+    expect(api.getOverview).toHaveBeenCalledTimes(1);
   });
 
   it('says "no schedule" rather than a missing backup where nothing is scheduled', async () => {

@@ -1,10 +1,4 @@
-import { Fragment, useState } from 'react';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import IconButton from '@material-ui/core/IconButton';
-import { gitopsPromotionCreatePermission } from '@internal/backstage-plugin-gitops-common';
-import { PromoteDialog } from '../PromoteDialog';
+import { Fragment } from 'react';
 import { InfoCard, Link } from '@backstage/core-components';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -12,8 +6,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import Tooltip from '@material-ui/core/Tooltip';
-import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
   EntityOverview,
@@ -21,6 +13,8 @@ import type {
   EnvironmentOverview,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
+import { useNow } from '../../hooks/useNow';
+import { backupAgeSeconds, isRpoExceeded } from '../../backup';
 import { environmentHealth, environmentSync } from '../../environmentStatus';
 import {
   formatAgo,
@@ -31,11 +25,11 @@ import {
 import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabels';
 import { SourceErrors } from '../SourceErrors';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
+import { PromotionGap } from './PromotionGap';
 
 const useStyles = makeStyles(theme => ({
   rowHeader: { fontWeight: theme.typography.fontWeightBold as number },
   gap: { width: 40, textAlign: 'center', padding: theme.spacing(0, 0.5) },
-  differs: { color: theme.palette.warning.dark },
   version: { fontFamily: 'monospace', fontSize: '1rem' },
 }));
 
@@ -47,24 +41,23 @@ function versionLabel(env: EnvironmentOverview): string {
     : 'mixed';
 }
 
-/** One line on the backup state: the RPO, or why there is none. */
-function backupSummary(backup: EnvironmentBackup): string {
-  if (backup.rpoSeconds === undefined) {
+/** One line on the backup state: the RPO (its age now), or why there is none. */
+function backupSummary(backup: EnvironmentBackup, now: number): string {
+  const age = backupAgeSeconds(backup, now);
+  if (age === undefined) {
     return backup.schedules.length === 0
       ? 'no schedule'
       : 'no successful backup';
   }
-  const late =
-    backup.rpoTargetSeconds !== undefined &&
-    backup.rpoSeconds > backup.rpoTargetSeconds;
-  return `RPO ${formatDuration(backup.rpoSeconds)}${
-    late ? ' (over target)' : ''
+  return `RPO ${formatDuration(age)}${
+    isRpoExceeded(backup, age) ? ' (over target)' : ''
   }`;
 }
 
 type Row = {
   label: string;
-  render: (env: EnvironmentOverview, overview: EntityOverview) => JSX.Element;
+  /** `now`: the clock in ms, for ages. */
+  render: (env: EnvironmentOverview, now: number) => JSX.Element;
 };
 
 const ROWS: Row[] = [
@@ -109,9 +102,9 @@ const ROWS: Row[] = [
   },
   {
     label: 'Deployed',
-    render: (env, overview) => (
+    render: (env, now) => (
       <Typography variant="body2">
-        {formatAgo(env.version.deployedAt, overview.asOf)}
+        {formatAgo(env.version.deployedAt, now)}
         {env.version.deployedBy ? (
           <>
             <br />
@@ -137,12 +130,12 @@ const ROWS: Row[] = [
   },
   {
     label: 'Backup',
-    render: env => {
+    render: (env, now) => {
       const backup = env.backup;
       if (!backup) return <Typography variant="body2">not covered</Typography>;
       return (
         <Typography variant="body2">
-          {backupSummary(backup)}
+          {backupSummary(backup, now)}
           {backup.lastPhase && backup.lastPhase !== 'Completed' ? (
             <>
               <br />
@@ -156,69 +149,6 @@ const ROWS: Row[] = [
     },
   },
 ];
-
-/**
- * Between two environments: a plain arrow when they run the same version; when the left one runs
- * a version the right one doesn't, the entry point of its promotion (for those allowed to promote).
- */
-const PromotionGap = ({
-  from,
-  to,
-}: {
-  from: EnvironmentOverview;
-  to: EnvironmentOverview;
-}) => {
-  const classes = useStyles();
-  const { entity } = useEntity();
-  const [open, setOpen] = useState(false);
-  const { allowed, loading } = usePermission({
-    permission: gitopsPromotionCreatePermission,
-    resourceRef: stringifyEntityRef(entity),
-  });
-  const differs =
-    from.version.version !== undefined &&
-    from.version.version !== to.version.version;
-  if (!differs) {
-    const same = `${from.name} and ${to.name} run the same version`;
-    return (
-      <Tooltip title={same}>
-        <ArrowForwardIcon aria-label={same} fontSize="small" color="disabled" />
-      </Tooltip>
-    );
-  }
-  const label = `Promote ${from.version.version} to ${to.name}`;
-  const state = `${to.name} runs ${to.version.version ?? 'another version'}; ${
-    from.name
-  } runs ${from.version.version}`;
-  const reason =
-    !loading && !allowed
-      ? `You are not allowed to promote ${entity.metadata.name}`
-      : undefined;
-  return (
-    <>
-      <Tooltip title={reason ? `${state}. ${reason}` : `${state}. ${label}`}>
-        <span>
-          <IconButton
-            size="small"
-            aria-label={reason ? `${state}. ${reason}` : label}
-            className={classes.differs}
-            disabled={loading || !allowed}
-            onClick={() => setOpen(true)}
-          >
-            <ArrowForwardIcon fontSize="small" />
-          </IconButton>
-        </span>
-      </Tooltip>
-      {open && (
-        <PromoteDialog
-          from={from.name}
-          to={to.name}
-          onClose={() => setOpen(false)}
-        />
-      )}
-    </>
-  );
-};
 
 /**
  * One column per environment (dev → staging → prod): sync and health, version, when and by whom it
@@ -237,12 +167,13 @@ export const EntityGitopsEnvironmentsCard = () => {
 function EnvironmentsMatrix() {
   const classes = useStyles();
   const state = useEntityOverview();
+  const now = useNow();
 
   const render = (overview: EntityOverview) => {
     if (overview.environments.length === 0) {
       return (
         <>
-          <SourceErrors sources={overview.sources} kinds={['argocd']} />
+          <SourceErrors sources={overview.sources} kinds={['deployment']} />
           <Typography variant="body2">
             No Argo CD application matches this entity's annotations.
           </Typography>
@@ -254,7 +185,7 @@ function EnvironmentsMatrix() {
       <>
         <SourceErrors
           sources={overview.sources}
-          kinds={['argocd', 'cost', 'velero']}
+          kinds={['deployment', 'cost', 'backup']}
         />
         <Table size="small" aria-label="Environments">
           <TableHead>
@@ -287,14 +218,18 @@ function EnvironmentsMatrix() {
                     {i > 0 && (
                       <TableCell className={classes.gap}>
                         {row.label === 'Version' && (
-                          <PromotionGap from={envs[i - 1]} to={env} />
+                          <PromotionGap
+                            from={envs[i - 1]}
+                            to={env}
+                            overview={overview}
+                          />
                         )}
                       </TableCell>
                     )}
                     <TableCell
                       data-testid={`${row.label.toLowerCase()}-${env.name}`}
                     >
-                      {row.render(env, overview)}
+                      {row.render(env, now)}
                     </TableCell>
                   </Fragment>
                 ))}

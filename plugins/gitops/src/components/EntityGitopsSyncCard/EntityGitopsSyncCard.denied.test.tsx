@@ -1,13 +1,19 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { EntityGitopsSyncCard } from './EntityGitopsSyncCard';
 import { EntityGitopsEnvironmentsCard } from '../EntityGitopsEnvironmentsCard';
-import { renderWithGitops } from '../../__testUtils__/renderWithGitops';
+import {
+  mockGitopsApi,
+  renderWithGitops,
+} from '../../__testUtils__/renderWithGitops';
+import { DENY_ALL, paymentsOverview } from '../../__testUtils__/fixtures';
 
-// In its own file: permission answers are cached per module (SWR), so a denial must not
-// share a module with tests where the same permission was allowed.
+// What the policy decided for this user comes with the overview.
+const denied = () =>
+  mockGitopsApi(paymentsOverview({ permissions: { ...DENY_ALL } }));
+
 describe('EntityGitopsSyncCard without permission', () => {
-  it('disables every action, with the reason, when the permission is denied', async () => {
-    await renderWithGitops(<EntityGitopsSyncCard />, { allow: false });
+  it('disables every action, with the reason, when the overview says the policy denies it', async () => {
+    await renderWithGitops(<EntityGitopsSyncCard />, { api: denied() });
     await screen.findByText('payments-api-prod');
     const prod = within(screen.getByText('payments-api-prod').closest('tr')!);
     await waitFor(() =>
@@ -23,7 +29,7 @@ describe('EntityGitopsSyncCard without permission', () => {
   });
 
   it('disables the promotion entry point, with the reason', async () => {
-    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { allow: false });
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { api: denied() });
     await waitFor(() =>
       expect(
         screen.getByRole('button', {

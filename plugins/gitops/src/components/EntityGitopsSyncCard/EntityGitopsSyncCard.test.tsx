@@ -8,10 +8,13 @@ import {
   renderWithGitops,
 } from '../../__testUtils__/renderWithGitops';
 import { app, paymentsOverview } from '../../__testUtils__/fixtures';
+import { atFixedTime } from '../../__testUtils__/clock';
 
 const rowOf = (name: string) => screen.getByText(name).closest('tr')!;
 
 describe('EntityGitopsSyncCard', () => {
+  atFixedTime();
+
   it('lists each application with sync, health, last sync and a link to Argo CD', async () => {
     await renderWithGitops(<EntityGitopsSyncCard />);
     await screen.findByText('payments-api-prod');
@@ -170,7 +173,8 @@ describe('EntityGitopsSyncCard', () => {
     const overview = paymentsOverview();
     overview.environments.pop();
     overview.sources[1] = {
-      kind: 'argocd',
+      kind: 'deployment',
+      provider: 'argocd',
       name: 'argocd-prod',
       status: 'error',
       error: 'timeout after 5000 ms',

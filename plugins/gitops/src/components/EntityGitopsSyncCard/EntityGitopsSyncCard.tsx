@@ -1,7 +1,11 @@
 import { Link, Table, type TableColumn } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import type { ApplicationSummary } from '@internal/backstage-plugin-gitops-common';
+import type {
+  ApplicationSummary,
+  EntityPermissions,
+} from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
+import { useNow } from '../../hooks/useNow';
 import { formatAgo } from '../../format';
 import {
   HealthStatusLabel,
@@ -12,7 +16,10 @@ import { SourceErrors } from '../SourceErrors';
 import { ApplicationActions } from '../ApplicationActions';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
-const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
+const columns = (
+  now: number,
+  permissions: EntityPermissions,
+): TableColumn<ApplicationSummary>[] => [
   {
     title: 'Application',
     field: 'name',
@@ -51,7 +58,7 @@ const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
   },
   {
     title: 'Last sync',
-    render: app => formatAgo(app.lastSyncedAt, asOf),
+    render: app => formatAgo(app.lastSyncedAt, now),
   },
   {
     title: 'Operation',
@@ -71,7 +78,7 @@ const columns = (asOf: string): TableColumn<ApplicationSummary>[] => [
   {
     title: 'Actions',
     cellStyle: { whiteSpace: 'nowrap' },
-    render: app => <ApplicationActions app={app} />,
+    render: app => <ApplicationActions app={app} permissions={permissions} />,
   },
 ];
 
@@ -89,15 +96,16 @@ export const EntityGitopsSyncCard = () => (
 
 function SyncTable() {
   const state = useEntityOverview();
+  const now = useNow();
   return (
     <OverviewStates state={state}>
       {overview => (
         <>
-          <SourceErrors sources={overview.sources} kinds={['argocd']} />
+          <SourceErrors sources={overview.sources} kinds={['deployment']} />
           <Table<ApplicationSummary>
             title="Argo CD applications"
             options={{ paging: false, search: false, padding: 'dense' }}
-            columns={columns(overview.asOf)}
+            columns={columns(now, overview.permissions)}
             data={overview.environments.flatMap(env => env.applications)}
             emptyContent={
               <Typography style={{ padding: 16 }}>

@@ -30,6 +30,7 @@ describe('PromotionsList', () => {
   it('lists promotions with their state and change, and approves a waiting one', async () => {
     const api = mockGitopsApi();
     api.listPromotions.mockResolvedValue({
+      configured: true,
       items: [
         promotion({
           id: 'p2',
@@ -68,6 +69,7 @@ describe('PromotionsList', () => {
   it('reports a refused approval (four eyes)', async () => {
     const api = mockGitopsApi();
     api.listPromotions.mockResolvedValue({
+      configured: true,
       items: [promotion({ state: 'awaiting-approval', commitSha: undefined })],
     });
     api.approvePromotion.mockRejectedValue(
@@ -91,5 +93,16 @@ describe('PromotionsList', () => {
   it('says when there is no promotion yet', async () => {
     await renderWithGitops(<PromotionsList />);
     expect(await screen.findByText('No promotion yet.')).toBeInTheDocument();
+  });
+
+  it('says promotion is not configured, as a state, where the portal has no gitops repository', async () => {
+    const api = mockGitopsApi();
+    api.listPromotions.mockResolvedValue({ configured: false, items: [] });
+    await renderWithGitops(<PromotionsList />, { api });
+    expect(
+      await screen.findByText(/Promotion is not configured on this portal/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No promotion yet.')).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });

@@ -1,44 +1,41 @@
 import { useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  InfoCard,
   ResponseErrorPanel,
   Table,
   type TableColumn,
 } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
-import {
-  gitopsPromotionApprovePermission,
-  type PromotionRecord,
-} from '@internal/backstage-plugin-gitops-common';
+import Typography from '@material-ui/core/Typography';
+import type { PromotionRecord } from '@internal/backstage-plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
+import { useEntityOverview } from '../../hooks/useEntityOverview';
 import { useLiveEntityQuery } from '../../hooks/useLiveEntityQuery';
 import { shortRevision } from '../../format';
 
 const ApproveButton = ({
   promotion,
+  allowed,
   onApproved,
 }: {
   promotion: PromotionRecord;
+  /** `permissions.approve` of the overview; undefined while it loads. */
+  allowed: boolean | undefined;
   onApproved: () => void;
 }) => {
   const { entity } = useEntity();
   const api = useApi(gitopsApiRef);
   const alertApi = useApi(alertApiRef);
   const [busy, setBusy] = useState(false);
-  const { allowed, loading } = usePermission({
-    permission: gitopsPromotionApprovePermission,
-    resourceRef: stringifyEntityRef(entity),
-  });
   return (
     <Button
       size="small"
       variant="outlined"
-      disabled={loading || !allowed || busy}
+      disabled={!allowed || busy}
       aria-label={
-        !loading && !allowed
+        allowed === false
           ? `Approve: you are not allowed to approve promotions of ${entity.metadata.name}`
           : `Approve ${promotion.version} to ${promotion.to}`
       }
@@ -66,6 +63,8 @@ const ApproveButton = ({
 /**
  * The promotions of the entity, newest first, with their state, the commit or branch, and
  * Approve for those waiting (the backend enforces that the approver is not the requester).
+ * Whether the user may approve comes with the page's overview; without a gitops repository on
+ * the portal it says promotion is not configured.
  *
  * @public
  */
@@ -73,7 +72,21 @@ export const PromotionsList = () => {
   const promotions = useLiveEntityQuery((api, entity) =>
     api.listPromotions(entity),
   );
+  // The page's one overview request, shared with the other cards.
+  const overview = useEntityOverview();
+  const mayApprove = overview.value?.permissions.approve;
   if (promotions.error) return <ResponseErrorPanel error={promotions.error} />;
+  if (promotions.value && !promotions.value.configured) {
+    return (
+      <InfoCard title="Promotions">
+        <Typography variant="body2">
+          Promotion is not configured on this portal: with a gitops repository
+          (gitops.repository in app-config), versions move between environments
+          through git, with a preview, gates and approval.
+        </Typography>
+      </InfoCard>
+    );
+  }
   const columns: TableColumn<PromotionRecord>[] = [
     {
       title: 'Requested',
@@ -103,7 +116,11 @@ export const PromotionsList = () => {
       title: 'Actions',
       render: p =>
         p.state === 'awaiting-approval' ? (
-          <ApproveButton promotion={p} onApproved={promotions.retry} />
+          <ApproveButton
+            promotion={p}
+            allowed={mayApprove}
+            onApproved={promotions.retry}
+          />
         ) : null,
     },
   ];

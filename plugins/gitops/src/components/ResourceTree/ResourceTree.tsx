@@ -105,7 +105,7 @@ export const ResourceTree = () => {
       <>
         <SourceErrors
           sources={resources.value?.sources ?? []}
-          kinds={['argocd']}
+          kinds={['deployment']}
         />
         {apps.length === 0 && (
           <Typography variant="body2">No resources to show.</Typography>

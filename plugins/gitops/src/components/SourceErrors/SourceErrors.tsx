@@ -5,16 +5,30 @@ import type {
   SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 
-const LABELS: Record<SourceKind, string> = {
-  argocd: 'Argo CD instance',
-  cost: 'Cost source',
-  velero: 'Velero on cluster',
-  git: 'Git repository',
-};
+/** The identity of a source across answers (the overview's and a card's own). */
+const sourceKey = (s: SourceStatus) => `${s.kind}/${s.provider}/${s.name}`;
 
 /**
- * The upstreams of the given kinds that failed: a card shows what it has and names what is
- * missing, instead of failing whole.
+ * The sources of several answers, once each; where answers disagree, the one that is not ok
+ * wins, so a failure seen by one request is not hidden by another's success.
+ */
+export function mergeSources(
+  ...lists: Array<SourceStatus[] | undefined>
+): SourceStatus[] {
+  const merged = new Map<string, SourceStatus>();
+  for (const source of lists.flatMap(list => list ?? [])) {
+    const seen = merged.get(sourceKey(source));
+    if (!seen || (seen.status === 'ok' && source.status !== 'ok')) {
+      merged.set(sourceKey(source), source);
+    }
+  }
+  return [...merged.values()];
+}
+
+/**
+ * The upstreams of the given roles that failed, each named by its provider and name (e.g.
+ * `argocd argocd-prod`, `opencost cluster-prod`, `velero cluster-prod`): a card shows what it
+ * has and names what is missing, instead of failing whole.
  */
 export const SourceErrors = ({
   sources,
@@ -31,10 +45,10 @@ export const SourceErrors = ({
     <Box mb={2}>
       {failing.map(source => (
         <Alert
-          key={`${source.kind}/${source.name}`}
+          key={sourceKey(source)}
           severity={source.status === 'stale' ? 'info' : 'warning'}
         >
-          {LABELS[source.kind]} {source.name}:{' '}
+          {source.provider} {source.name}:{' '}
           {source.status === 'stale' ? 'showing older data' : 'unavailable'}
           {source.error ? ` — ${source.error}` : ''}
         </Alert>

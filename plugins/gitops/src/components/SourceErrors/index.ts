@@ -1,1 +1,1 @@
-export { SourceErrors } from './SourceErrors';
+export { SourceErrors, mergeSources } from './SourceErrors';
