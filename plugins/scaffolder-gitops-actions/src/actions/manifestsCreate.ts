@@ -4,6 +4,7 @@ import { z } from 'zod/v3';
 import { manifestsCreateInput, resolveServiceSpec } from '../lib/input';
 import { loadModels } from '../lib/models';
 import { GeneratedObjectError, renderService } from '../lib/render';
+import { appProjectFile, namespaceOf } from '../lib/render/naming';
 import {
   mergeAppProject,
   mergeRegistry,
@@ -80,7 +81,7 @@ export function createManifestsCreateAction(options?: {
       );
 
       // A team's AppProject may exist already: extend it rather than replace it.
-      const projectFile = `${spec.basePrefix}argocd/projects/${spec.argocd.project}.yaml`;
+      const projectFile = appProjectFile(spec);
       const existingProject = rendered.files.has(projectFile)
         ? await readIfExists(workspacePath(root, projectFile))
         : undefined;
@@ -92,7 +93,7 @@ export function createManifestsCreateAction(options?: {
             spec.repoUrl,
             spec.environments.map(env => ({
               server: spec.argocd.server,
-              namespace: `${spec.name}-${env.name}`,
+              namespace: namespaceOf(spec.name, env.name),
             })),
           ),
         );

@@ -1,6 +1,7 @@
 import { z } from 'zod/v3';
 import { InputError } from '@backstage/errors';
 import { isValidCron } from './cron';
+import { namespaceOf } from './render/naming';
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or Service name. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -323,7 +324,7 @@ export function resolveServiceSpec(input: unknown): ServiceSpec {
       );
     }
     seen.add(override.name);
-    const namespace = `${parsed.name}-${override.name}`;
+    const namespace = namespaceOf(parsed.name, override.name);
     if (namespace.length > 63) {
       problems.push(
         `environments.${index}.name: namespace '${namespace}' is longer than 63 characters`,
