@@ -1,19 +1,26 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { argoToken, type RunningFleet } from './fleet';
+import { parse, stringify } from 'yaml';
+import type { RunningFleet } from './fleet';
+import { PROBE_MODULE, ProbeReader } from './probe';
 import { ROOT, startNode, stop, waitFor, type Started } from './proc';
 
+/** Which Argo CD plugin the host backend carries (`none`: the host alone). */
+export type PluginId = 'ours' | 'roadie' | 'community' | 'none';
+
 export interface RunningBackend {
-  id: 'ours' | 'roadie' | 'community';
+  id: PluginId;
   baseUrl: string;
   process: Started;
   /** A signed-in user's Backstage token (the guest sign-in of the development mode). */
   token: string;
+  /** Ours only: the preloaded probe's records. */
+  probe?: ProbeReader;
+  /** When the backend answered its readiness check (epoch ms). */
+  readyAt: number;
+  startupMs: number;
   stop(): Promise<void>;
 }
-
-const TASK_PROBE = path.join(ROOT, 'bench/src/lib/taskTimingProbe.ts');
 
 /** `GET /api/auth/guest/refresh`: what the sign-in page's "Enter" does. */
 export async function guestToken(baseUrl: string): Promise<string> {
@@ -27,183 +34,163 @@ export async function guestToken(baseUrl: string): Promise<string> {
   return body.backstageIdentity.token;
 }
 
-const backendSection = (port: number) => ({
-  baseUrl: `http://localhost:${port}`,
-  listen: { port, host: '127.0.0.1' },
-  cors: { origin: `http://localhost:${port}` },
-});
+/**
+ * The bench overlay, the same for all four runs: port, the bench's catalog, Roadie's and the
+ * community's `argocd` block and our `gitops` block (each plugin reads only its own), every
+ * Argo CD instance with its static API token (both READMEs' recommended setup; ours too).
+ */
+async function overlay(options: {
+  port: number;
+  fleet: RunningFleet;
+  entitiesFile: string;
+  gitops?: Record<string, unknown>;
+}) {
+  const { port, fleet } = options;
+  const token = new Map(fleet.argo.map(a => [a.name, a.token]));
+  const theirs = fleet.argo.map(a => ({
+    name: a.name,
+    url: a.url,
+    token: a.token,
+  }));
+  // Ours: the fragment's instances (whatever fields it has), a token instead of the password.
+  const fragment = parse(await fs.readFile(fleet.configPath, 'utf8'));
+  const ours = (
+    fragment.gitops.argocd.instances as Array<Record<string, unknown>>
+  ).map(({ username: _u, password: _p, ...rest }) => ({
+    ...rest,
+    token: token.get(String(rest.name)),
+  }));
+  const gitops = options.gitops ?? {};
+  const argocd = (gitops.argocd as Record<string, unknown>) ?? {};
+  return {
+    app: { baseUrl: `http://localhost:${port}` },
+    backend: {
+      baseUrl: `http://localhost:${port}`,
+      listen: { port, host: '127.0.0.1' },
+      cors: { origin: `http://localhost:${port}` },
+    },
+    catalog: {
+      locations: [
+        {
+          type: 'file',
+          target: options.entitiesFile,
+          rules: [{ allow: ['Component', 'Group'] }],
+        },
+        {
+          type: 'file',
+          target: path.join(ROOT, 'examples/org.yaml'),
+          rules: [{ allow: ['User', 'Group'] }],
+        },
+      ],
+    },
+    argocd: { appLocatorMethods: [{ type: 'config', instances: theirs }] },
+    gitops: { ...gitops, argocd: { ...argocd, instances: ours } },
+  };
+}
+
+/** Ours is ready when the entity's overview has every source `ok` (and all Argo CD instances). */
+async function oursReady(
+  baseUrl: string,
+  token: string,
+  entity: string,
+  instances: number,
+) {
+  const res = await fetch(
+    `${baseUrl}/api/gitops/entities/component/default/${entity}/overview`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  if (!res.ok) return undefined;
+  const body = (await res.json()) as {
+    environments: unknown[];
+    sources: Array<{ kind: string; provider: string; status: string }>;
+  };
+  const argo = body.sources.filter(s => s.provider === 'argocd');
+  return body.environments.length > 0 &&
+    argo.length === instances &&
+    body.sources.every(s => s.status === 'ok')
+    ? true
+    : undefined;
+}
 
 /**
- * The real product backend (packages/backend) as scripts/serve-e2e.sh runs it (no file
- * watcher, development mode), on the fleet's config fragment and a bench overlay: its own port,
- * and a catalog of the bench's entities (plus the example org, for the guest user).
+ * The host backend (bench/src/backends/host.ts: the app backend's plugin set) with one Argo CD
+ * plugin, started from packages/backend with app-config.yaml, the fleet's fragment and the
+ * bench overlay. Ready when the catalog has the last bench entity (and, for ours, its overview
+ * has every source `ok`). Ours gets the probe preloaded.
  */
-export async function startOurs(options: {
+export async function startBackend(options: {
+  plugin: PluginId;
   port: number;
   fleet: RunningFleet;
   entitiesFile: string;
   workDir: string;
   logDir: string;
-  /** Extra gitops config (e.g. refreshIntervalSeconds), merged over the fleet's. */
+  /** Our gitops config over the fleet's (e.g. `{argocd: {resyncMinutes: 1}}`). */
   gitops?: Record<string, unknown>;
-  /** Where the task timing probe appends its records. */
-  taskLog?: string;
-  /** Wait for this entity's overview to show environments before returning. */
   readyEntity: string;
   readyTimeoutMs?: number;
-  /**
-   * `fresh` (default): every Argo CD source's last refresh succeeded. `data`: every source has
-   * data, possibly stale (refreshes failing since).
-   */
-  readyWhen?: 'fresh' | 'data';
+  cpus?: string;
 }): Promise<RunningBackend> {
-  const overlay = path.join(options.workDir, `app-config.ours.yaml`);
-  await fs.writeFile(
-    overlay,
-    stringify({
-      app: { baseUrl: `http://localhost:${options.port}` },
-      backend: backendSection(options.port),
-      catalog: {
-        locations: [
-          {
-            type: 'file',
-            target: options.entitiesFile,
-            rules: [{ allow: ['Component', 'Group'] }],
-          },
-          {
-            type: 'file',
-            target: path.join(ROOT, 'examples/org.yaml'),
-            rules: [{ allow: ['User', 'Group'] }],
-          },
-        ],
-      },
-      ...(options.gitops ? { gitops: options.gitops } : {}),
-    }),
-  );
+  const t0 = Date.now();
+  const { plugin, workDir } = options;
+  const config = path.join(workDir, `app-config.bench-${plugin}.yaml`);
+  await fs.writeFile(config, stringify(await overlay(options)));
+  const probeLog = path.join(workDir, `probe-${plugin}-${t0}.jsonl`);
   const started = startNode({
-    name: 'ours',
-    script: 'src/index',
+    name: plugin,
+    script: path.join(ROOT, 'bench/src/backends/host.ts'),
     cwd: path.join(ROOT, 'packages/backend'),
     args: [
-      '--config',
-      path.join(ROOT, 'app-config.yaml'),
-      '--config',
-      options.fleet.configPath,
-      '--config',
-      overlay,
+      ...[path.join(ROOT, 'app-config.yaml'), options.fleet.configPath, config]
+        .map(c => ['--config', c])
+        .flat(),
     ],
     env: {
       NODE_ENV: 'development',
-      ...(options.taskLog ? { BENCH_TASK_LOG: options.taskLog } : {}),
+      BENCH_ARGOCD_PLUGIN: plugin,
+      ...(plugin === 'ours' ? { BENCH_PROBE_LOG: probeLog } : {}),
     },
-    preload: options.taskLog ? [TASK_PROBE] : [],
-    logFile: path.join(options.logDir, 'backend-ours.log'),
+    preload: plugin === 'ours' ? [PROBE_MODULE] : [],
+    logFile: path.join(options.logDir, `backend-${plugin}.log`),
+    cpus: options.cpus,
   });
   const baseUrl = `http://127.0.0.1:${options.port}`;
+  const timeoutMs = options.readyTimeoutMs ?? 300_000;
+  const token = await waitFor('guest sign-in', () => guestToken(baseUrl), {
+    timeoutMs,
+    started,
+    intervalMs: 500,
+  });
   await waitFor(
-    'our backend health',
+    `the catalog entity ${options.readyEntity}`,
     async () =>
       (
-        await fetch(`${baseUrl}/api/gitops/health`).catch(() => undefined)
-      )?.ok || undefined,
-    { timeoutMs: 300_000, started, intervalMs: 500 },
-  );
-  const token = await waitFor('guest sign-in', () => guestToken(baseUrl), {
-    timeoutMs: 120_000,
-    started,
-    intervalMs: 500,
-  });
-  // The catalog has read the entities and the snapshot has every instance.
-  await waitFor(
-    `the overview of ${options.readyEntity}`,
-    async () => {
-      const res = await fetch(
-        `${baseUrl}/api/gitops/entities/component/default/${options.readyEntity}/overview`,
-        { headers: { authorization: `Bearer ${token}` } },
-      );
-      if (!res.ok) return undefined;
-      const body = (await res.json()) as {
-        environments: unknown[];
-        sources: Array<{ kind: string; status: string }>;
-      };
-      const argo = body.sources.filter(s => s.kind === 'argocd');
-      return body.environments.length > 0 &&
-        argo.length === options.fleet.instances &&
-        argo.every(
-          s =>
-            s.status === 'ok' ||
-            (options.readyWhen === 'data' && s.status === 'stale'),
+        await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/component/default/${options.readyEntity}`,
+          { headers: { authorization: `Bearer ${token}` } },
         )
-        ? true
-        : undefined;
-    },
-    { timeoutMs: options.readyTimeoutMs ?? 300_000, started, intervalMs: 1000 },
+      ).ok || undefined,
+    { timeoutMs, started, intervalMs: 500 },
   );
+  if (plugin === 'ours') {
+    await waitFor(
+      `every source ok in the overview of ${options.readyEntity}`,
+      () =>
+        oursReady(baseUrl, token, options.readyEntity, options.fleet.instances),
+      { timeoutMs, started, intervalMs: 500 },
+    );
+  }
+  const readyAt = Date.now();
   return {
-    id: 'ours',
+    id: plugin,
     baseUrl,
     process: started,
     token,
-    stop: () => stop(started),
-  };
-}
-
-/**
- * Roadie's or the community's backend plugin in a backend of its own (bench/src/backends), with
- * `argocd.appLocatorMethods` listing the fleet's instances, each with an API token (both READMEs'
- * recommended setup: no login call per request).
- */
-export async function startTheirs(options: {
-  id: 'roadie' | 'community';
-  port: number;
-  fleet: RunningFleet;
-  workDir: string;
-  logDir: string;
-  /** `token` (default) or `password` (username + password per instance). */
-  argoAuth?: 'token' | 'password';
-}): Promise<RunningBackend> {
-  const instances = await Promise.all(
-    options.fleet.argo.map(async a => ({
-      name: a.name,
-      url: a.url,
-      ...(options.argoAuth === 'password'
-        ? { username: a.username, password: a.password }
-        : { token: await argoToken(a) }),
-    })),
-  );
-  const config = path.join(options.workDir, `app-config.${options.id}.yaml`);
-  await fs.writeFile(
-    config,
-    stringify({
-      app: { baseUrl: `http://localhost:${options.port}` },
-      backend: {
-        ...backendSection(options.port),
-        database: { client: 'better-sqlite3', connection: ':memory:' },
-      },
-      auth: { providers: { guest: {} } },
-      permission: { enabled: options.id === 'community' },
-      argocd: { appLocatorMethods: [{ type: 'config', instances }] },
-    }),
-  );
-  const started = startNode({
-    name: options.id,
-    script: path.join(ROOT, `bench/src/backends/${options.id}.ts`),
-    cwd: path.join(ROOT, 'bench'),
-    args: ['--config', config],
-    env: { NODE_ENV: 'development' },
-    logFile: path.join(options.logDir, `backend-${options.id}.log`),
-  });
-  const baseUrl = `http://127.0.0.1:${options.port}`;
-  const token = await waitFor('guest sign-in', () => guestToken(baseUrl), {
-    timeoutMs: 180_000,
-    started,
-    intervalMs: 500,
-  });
-  return {
-    id: options.id,
-    baseUrl,
-    process: started,
-    token,
+    ...(plugin === 'ours'
+      ? { probe: new ProbeReader(probeLog, started.pid) }
+      : {}),
+    readyAt,
+    startupMs: readyAt - t0,
     stop: () => stop(started),
   };
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { ROOT, startNode, stop, waitFor, type Started } from './proc';
 
 export interface FleetArgo {
@@ -8,6 +7,8 @@ export interface FleetArgo {
   url: string;
   username: string;
   password: string;
+  /** A static API token (`argocd account generate-token`). */
+  token: string;
 }
 
 /** Request counts of the fleet's servers, per server and route (GET /control/counts). */
@@ -25,6 +26,8 @@ export interface RunningFleet {
   controlUrl: string;
   /** The app-config fragment the fleet wrote (the `gitops:` block for our backend). */
   configPath: string;
+  /** The options the fleet was started with (recorded in the results). */
+  options: Record<string, unknown>;
   counts(): Promise<FleetCounts>;
   /** Resets the counters (faults are kept: there are none). */
   reset(): Promise<void>;
@@ -32,8 +35,9 @@ export interface RunningFleet {
 }
 
 /**
- * Starts the simulated fleet as its own process (`packages/fleet-simulator/bin/fleet-simulator`),
- * so its CPU and memory are not the load generator's, and waits for its config fragment.
+ * Starts the simulated fleet as its own process (bench/src/fleetMain.ts, the fleet's library
+ * API) and waits until it is up. Git polling is off (the bench commits nothing); `extra` is
+ * merged into the fleet's options (e.g. `{argo: {reconcileIntervalMs: 0}}`).
  */
 export async function startFleetProcess(options: {
   dir: string;
@@ -41,52 +45,46 @@ export async function startFleetProcess(options: {
   appsPerInstance: number;
   controlPort: number;
   logDir: string;
+  extra?: Record<string, unknown>;
+  cpus?: string;
 }): Promise<RunningFleet> {
-  const configPath = path.join(options.dir, 'app-config.fleet.yaml');
-  await fs.mkdir(options.dir, { recursive: true });
-  await fs.rm(configPath, { force: true });
+  const outDir = path.join(options.dir, 'out');
+  await fs.rm(outDir, { recursive: true, force: true });
+  const fleetOptions: Record<string, unknown> = {
+    dir: options.dir,
+    clock: 'real',
+    instances: options.instances,
+    appsPerInstance: options.appsPerInstance,
+    gitPollIntervalMs: 0,
+    ports: { control: options.controlPort },
+    ...options.extra,
+  };
   const started = startNode({
     name: 'fleet',
-    script: path.join(ROOT, 'packages/fleet-simulator/src/cli.ts'),
-    args: [
-      'start',
-      '--dir',
-      options.dir,
-      '--config-out',
-      configPath,
-      '--instances',
-      String(options.instances),
-      '--apps-per-instance',
-      String(options.appsPerInstance),
-      '--control-port',
-      String(options.controlPort),
-      // The bench measures the backends, not git: no commits happen, no need to poll.
-      '--git-poll-ms',
-      '0',
-    ],
+    script: path.join(ROOT, 'bench/src/fleetMain.ts'),
+    args: [JSON.stringify(fleetOptions), outDir],
     logFile: path.join(options.logDir, 'fleet.log'),
+    cpus: options.cpus,
   });
-  const fragment = await waitFor(
-    'the fleet config fragment',
+  const endpoints = await waitFor(
+    'the fleet',
     async () => {
-      const text = await fs.readFile(configPath, 'utf8').catch(() => '');
-      return text.includes('gitops:') ? text : undefined;
+      const text = await fs
+        .readFile(path.join(outDir, 'endpoints.json'), 'utf8')
+        .catch(() => '');
+      return text ? (JSON.parse(text) as { argo: FleetArgo[] }) : undefined;
     },
-    { timeoutMs: 180_000, started },
+    { timeoutMs: 300_000, started },
   );
-  const config = parse(fragment) as {
-    gitops: {
-      argocd: { instances: FleetArgo[] };
-    };
-  };
   const controlUrl = `http://127.0.0.1:${options.controlPort}`;
   return {
     process: started,
     instances: options.instances,
     appsPerInstance: options.appsPerInstance,
-    argo: config.gitops.argocd.instances,
+    argo: endpoints.argo,
     controlUrl,
-    configPath,
+    configPath: path.join(outDir, 'app-config.fleet.yaml'),
+    options: fleetOptions,
     async counts() {
       const res = await fetch(`${controlUrl}/control/counts`);
       return (await res.json()) as FleetCounts;
@@ -98,17 +96,6 @@ export async function startFleetProcess(options: {
     },
     stop: () => stop(started),
   };
-}
-
-/** A session token of an Argo instance (`POST /api/v1/session`), as an admin would configure. */
-export async function argoToken(argo: FleetArgo): Promise<string> {
-  const res = await fetch(`${argo.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: argo.username, password: argo.password }),
-  });
-  if (!res.ok) throw new Error(`login to ${argo.name}: HTTP ${res.status}`);
-  return ((await res.json()) as { token: string }).token;
 }
 
 export const sum = (o: Record<string, number> | undefined) =>
@@ -129,3 +116,7 @@ export function byRoute(
 
 export const totalCalls = (counts: Record<string, Record<string, number>>) =>
   Object.values(counts).reduce((a, r) => a + sum(r), 0);
+
+/** The informer's own routes: a full list and the application stream. */
+export const ARGO_LIST = 'GET /api/v1/applications';
+export const ARGO_STREAM = 'GET /api/v1/stream/applications';

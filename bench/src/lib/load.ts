@@ -1,15 +1,25 @@
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { BenchEntity } from './entities';
 
 /** One browser → backend request as the load generator saw it. */
 export interface RequestSample {
   /** Route label (e.g. `GET /api/argocd/find/selector/:selector`), for per-route latency. */
   route: string;
+  /** When it was sent (epoch ms). */
+  at: number;
   ms: number;
   ok: boolean;
   status?: number;
   /** Made by the frontend's polling while the page stayed open. */
   poll: boolean;
+}
+
+/** One page view: when it started (epoch ms), how long until every request had answered. */
+export interface PageSample {
+  at: number;
+  ms: number;
+  failed: boolean;
 }
 
 export class HttpError extends Error {
@@ -62,13 +72,16 @@ export interface LevelOptions {
    * counted as unfinished, not as page views: the level's length stays bounded. Default 30 s.
    */
   graceMs?: number;
+  /** Each viewer's browser keeps an HTTP cache (ETag → If-None-Match). Default off. */
+  browserCache?: boolean;
 }
 
 export interface LevelSamples {
+  /** When the level started (epoch ms). */
+  startedAt: number;
   elapsedMs: number;
   pageViews: number;
-  failedPageViews: number;
-  pageMs: number[];
+  pages: PageSample[];
   requests: RequestSample[];
   errors: Record<string, number>;
   /** Pages abandoned when the grace period after the level ran out. */
@@ -78,7 +91,7 @@ export interface LevelSamples {
 }
 
 /** A browser's HTTP/1.1 limit: 6 connections per origin, kept alive. */
-const newAgent = () =>
+export const newAgent = () =>
   new http.Agent({ keepAlive: true, maxSockets: 6, maxFreeSockets: 6 });
 
 function request(
@@ -88,7 +101,7 @@ function request(
   headers: Record<string, string>,
   body: string | undefined,
   timeoutMs: number,
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; etag?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -96,12 +109,22 @@ function request(
       res => {
         const chunks: Buffer[] = [];
         res.on('data', c => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
+        res.on('end', () => {
+          try {
+            const raw = Buffer.concat(chunks);
+            const decoded =
+              res.headers['content-encoding'] === 'gzip'
+                ? gunzipSync(raw)
+                : raw;
+            resolve({
+              status: res.statusCode ?? 0,
+              text: decoded.toString('utf8'),
+              etag: res.headers.etag,
+            });
+          } catch (e) {
+            reject(e);
+          }
+        });
         res.on('error', reject);
       },
     );
@@ -112,15 +135,21 @@ function request(
   });
 }
 
-/** One viewer's browser: its own keep-alive connections and the user's token. */
+/**
+ * One viewer's browser: its own keep-alive connections, the user's token, gzip, and with
+ * `cache` its HTTP cache: a GET answered with an ETag is asked again with `If-None-Match`, and
+ * a 304 hands the stored answer to the page (as `fetch` does with `no-cache` answers).
+ */
 export function browserContext(options: {
   baseUrl: string;
   token: string;
   agent?: http.Agent;
   timeoutMs?: number;
   onSample?: (s: RequestSample) => void;
+  cache?: boolean;
 }) {
   const agent = options.agent ?? newAgent();
+  const stored = new Map<string, { etag: string; text: string }>();
   const call = async <T>(
     method: string,
     path: string,
@@ -129,11 +158,15 @@ export function browserContext(options: {
     isPoll: boolean,
   ): Promise<T> => {
     const started = performance.now();
+    const at = Date.now();
     const headers: Record<string, string> = {
       authorization: `Bearer ${options.token}`,
       accept: 'application/json',
+      'accept-encoding': 'gzip',
       'content-type': 'application/json',
     };
+    const cached = method === 'GET' ? stored.get(path) : undefined;
+    if (cached) headers['if-none-match'] = cached.etag;
     try {
       const res = await request(
         agent,
@@ -143,16 +176,20 @@ export function browserContext(options: {
         body === undefined ? undefined : JSON.stringify(body),
         options.timeoutMs ?? 60_000,
       );
+      const text = res.status === 304 && cached ? cached.text : res.text;
+      if (options.cache && method === 'GET' && res.status === 200 && res.etag)
+        stored.set(path, { etag: res.etag, text });
       // The browser parses every answer: part of the latency.
       let parsed: unknown;
       try {
-        parsed = res.text ? JSON.parse(res.text) : undefined;
+        parsed = text ? JSON.parse(text) : undefined;
       } catch {
-        parsed = res.text;
+        parsed = text;
       }
-      const ok = res.status >= 200 && res.status < 300;
+      const ok = (res.status >= 200 && res.status < 300) || res.status === 304;
       options.onSample?.({
         route,
+        at,
         ms: performance.now() - started,
         ok,
         status: res.status,
@@ -169,6 +206,7 @@ export function browserContext(options: {
       if (!(e instanceof HttpError)) {
         options.onSample?.({
           route,
+          at,
           ms: performance.now() - started,
           ok: false,
           poll: isPoll,
@@ -194,36 +232,56 @@ export function browserContext(options: {
  * model's requests), keep it open `dwellMs` (its polling runs), open the next entity's page.
  * With a dwell time the viewers' first pages are spread over the first dwell period.
  */
-export async function runLevel(options: LevelOptions): Promise<LevelSamples> {
+/** Where a level's samples go; after `abandon()` (the grace period ran out) nothing counts. */
+export function sampleSink() {
   const samples: LevelSamples = {
+    startedAt: Date.now(),
     elapsedMs: 0,
     pageViews: 0,
-    failedPageViews: 0,
-    pageMs: [],
+    pages: [],
     requests: [],
     errors: {},
     unfinishedPageViews: 0,
     abandonedRequests: 0,
   };
+  let abandoned = false;
+  return {
+    samples,
+    get abandoned() {
+      return abandoned;
+    },
+    abandon() {
+      abandoned = true;
+    },
+    onRequest(s: RequestSample) {
+      if (abandoned) {
+        samples.abandonedRequests++;
+        return;
+      }
+      samples.requests.push(s);
+      if (!s.ok) {
+        const key = `${s.route} ${s.status ?? 'network'}`;
+        samples.errors[key] = (samples.errors[key] ?? 0) + 1;
+      }
+    },
+    onPage(page: PageSample) {
+      samples.pages.push(page);
+      samples.pageViews++;
+    },
+  };
+}
+
+export async function runLevel(options: LevelOptions): Promise<LevelSamples> {
+  const sink = sampleSink();
+  const { samples } = sink;
   const started = performance.now();
   const deadline = started + options.durationMs;
-  let abandoned = false;
   const agents = new Set<http.Agent>();
   const hardStop = setTimeout(() => {
-    abandoned = true;
+    sink.abandon();
     agents.forEach(a => a.destroy());
   }, options.durationMs + (options.graceMs ?? 30_000));
-  const onSample = (s: RequestSample) => {
-    if (abandoned) {
-      samples.abandonedRequests++;
-      return;
-    }
-    samples.requests.push(s);
-    if (!s.ok) {
-      const key = `${s.route} ${s.status ?? 'network'}`;
-      samples.errors[key] = (samples.errors[key] ?? 0) + 1;
-    }
-  };
+  const onSample = (s: RequestSample) => sink.onRequest(s);
   const sleepUntil = (t: number) =>
     new Promise<void>(resolve =>
       setTimeout(resolve, Math.max(0, t - performance.now())),
@@ -235,18 +293,20 @@ export async function runLevel(options: LevelOptions): Promise<LevelSamples> {
       token: options.token,
       timeoutMs: options.timeoutMs,
       onSample,
+      cache: options.browserCache,
     });
     agents.add(browser.agent);
     if (options.dwellMs > 0) {
       await sleepUntil(started + (i / options.viewers) * options.dwellMs);
     }
     let view = 0;
-    while (performance.now() < deadline && !abandoned) {
+    while (performance.now() < deadline && !sink.abandoned) {
       const entity =
         options.entities[
           (i + view * options.viewers) % options.entities.length
         ];
       const opened = performance.now();
+      const openedAt = Date.now();
       const polls: Promise<void>[] = [];
       let timer: NodeJS.Timeout | undefined;
       const closeAt = Math.min(opened + options.dwellMs, deadline);
@@ -267,13 +327,11 @@ export async function runLevel(options: LevelOptions): Promise<LevelSamples> {
       } catch {
         failed = true;
       }
-      if (abandoned) {
+      if (sink.abandoned) {
         samples.unfinishedPageViews++;
         break;
       }
-      samples.pageMs.push(performance.now() - opened);
-      if (failed) samples.failedPageViews++;
-      samples.pageViews++;
+      sink.onPage({ at: openedAt, ms: performance.now() - opened, failed });
       view++;
       if (options.dwellMs > 0) await sleepUntil(closeAt);
       if (timer) clearInterval(timer);

@@ -1,266 +1,247 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { RunningBackend } from './backends';
-import { byRoute, totalCalls, type RunningFleet } from './fleet';
+import type { BenchEntity } from './entities';
 import {
+  ARGO_LIST,
+  ARGO_STREAM,
+  byRoute,
+  totalCalls,
+  type RunningFleet,
+} from './fleet';
+import {
+  browserContext,
   runLevel,
   summarize,
   type LatencySummary,
+  type LevelSamples,
   type PageModel,
 } from './load';
-import type { BenchEntity } from './entities';
-import { rssMb, sleep } from './proc';
+import { runOpenLoop } from './openLoop';
+import type { MarkRecord } from './probe';
+import { cpuSeconds, rssMb } from './proc';
 
-/** A scheduled gitops refresh run's start or end, as the task timing probe recorded it. */
-export interface TaskEvent {
-  taskId: string;
-  event?: 'start' | 'end';
-  /** End events: the run's duration. */
-  seconds?: number;
-  result?: string;
-  /** Epoch ms. */
-  at: number;
-}
-
-export interface TaskRun {
-  taskId: string;
-  seconds: number;
-  /** Completion time (epoch ms). */
-  at: number;
-}
-
-export async function readTaskEvents(file?: string): Promise<TaskEvent[]> {
-  if (!file) return [];
-  const text = await fs.readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map(l => JSON.parse(l) as TaskEvent);
-}
-
-/** Completed runs. */
-export async function readTaskRuns(file?: string): Promise<TaskRun[]> {
-  return (await readTaskEvents(file))
-    .filter(e => e.event !== 'start' && e.seconds !== undefined)
-    .map(e => ({ taskId: e.taskId, seconds: e.seconds!, at: e.at }));
-}
-
-const isArgoTask = (taskId: string) =>
-  taskId.startsWith('gitops-refresh-argocd-');
-
-/** Argo CD refresh runs started and not yet ended. */
-function argoRunsInProgress(events: TaskEvent[]): number {
-  const open = new Map<string, number>();
-  for (const e of events) {
-    if (!isArgoTask(e.taskId)) continue;
-    open.set(
-      e.taskId,
-      (open.get(e.taskId) ?? 0) + (e.event === 'start' ? 1 : -1),
-    );
-  }
-  return [...open.values()].filter(n => n > 0).length;
-}
-
-/** Whether a refresh run started at or after `t` (a few ms of clock slack). */
-async function startedSince(taskLog: string, t: number): Promise<boolean> {
-  return (await readTaskEvents(taskLog)).some(
-    e => e.event === 'start' && isArgoTask(e.taskId) && e.at >= t - 5,
-  );
-}
-
-/** Waits until no Argo CD refresh run is under way (a run's list call is inside the run). */
-async function waitRefreshIdle(taskLog: string) {
-  const deadline = Date.now() + 120_000;
-  while (argoRunsInProgress(await readTaskEvents(taskLog)) > 0) {
-    if (Date.now() > deadline)
-      throw new Error('a refresh run did not end in 120 s');
-    await sleep(100);
-  }
+/** One load level: a page model under a closed loop (N viewers, no think time) or an open loop. */
+export interface LevelSpec {
+  /** Short name the targets refer to, e.g. `overview-50`. */
+  name: string;
+  page: PageModel;
+  mode: 'closed' | 'open';
+  /** Closed loop: viewers, each its own browser. */
+  viewers?: number;
+  /** Open loop: page views started per second. */
+  ratePerSecond?: number;
+  durationMs: number;
+  /** Browsers keep an HTTP cache (ETag / If-None-Match). */
+  browserCache?: boolean;
 }
 
 export interface LevelResult {
+  name: string;
   backend: RunningBackend['id'];
   page: string;
   pageLabel: string;
-  mode: 'viewers' | 'closed-loop';
-  viewers: number;
-  dwellMs: number;
+  mode: LevelSpec['mode'];
+  viewers?: number;
+  ratePerSecond?: number;
+  browserCache: boolean;
   elapsedS: number;
   pageViews: number;
+  viewsPerSecond: number;
   failedPageViews: number;
   /** Pages still loading 30 s after the level ended: abandoned, not counted as page views. */
   unfinishedPageViews: number;
   requests: number;
-  pollRequests: number;
   requestsPerView: number;
+  /** Answers `304 Not Modified` (the browser cache revalidated). */
+  notModified: number;
   errors: Record<string, number>;
   errorCount: number;
   pageLatencyMs: LatencySummary;
-  requestLatencyMs: LatencySummary;
   routeLatencyMs: Record<string, LatencySummary>;
-  requestsByRoute: Record<string, number>;
   argo: {
     calls: number;
     perView: number;
-    perMinute: number;
     byRoute: Record<string, number>;
-    /** Ours: `GET /api/v1/applications` calls made by scheduled refresh runs in the window. */
-    refreshLists?: number;
-    /** Ours: Argo calls not explained by scheduled refreshes, i.e. caused by page views. */
-    causedByPageViews?: number;
+    /** Ours: calls not made by its informers (list, stream), i.e. caused by page views. */
+    causedByViews?: number;
+    causedPerView?: number;
   };
   /** Cost (Kubecost/OpenCost) and Kubernetes (Velero) API calls. */
-  otherUpstream: { calls: number; perMinute: number };
+  otherUpstream: { calls: number };
+  /** Share of one core the backend used (it is pinned to one). */
+  backendCpuPercent?: number;
+  /** Share of one core this process (the load generator) used. */
+  loadGeneratorCpuPercent: number;
   rssMb?: number;
   /** 1-minute load average of the machine at the end of the level (other work on it shows). */
   loadAverage: number;
-  /** Ours: refresh runs (task, seconds) that started within the level. */
-  refreshRuns?: Array<{ taskId: string; seconds: number }>;
+  /** Ours: the probe's window (event-loop delay, the backend's own outgoing calls). */
+  probe?: Pick<MarkRecord, 'delayMs' | 'calls' | 'memoryMb'>;
+  /** Application change events Argo CD streamed during the level (the bench's own watch). */
+  argoChangeEvents?: number;
 }
 
 const round = (v: number, digits = 2) =>
   Math.round(v * 10 ** digits) / 10 ** digits;
 
+/** Runs a level's load and nothing else. */
+export function runSpec(
+  backend: RunningBackend,
+  entities: BenchEntity[],
+  spec: LevelSpec,
+): Promise<LevelSamples> {
+  const common = {
+    baseUrl: backend.baseUrl,
+    token: backend.token,
+    durationMs: spec.durationMs,
+    entities,
+    page: spec.page,
+    browserCache: spec.browserCache,
+  };
+  return spec.mode === 'open'
+    ? runOpenLoop({ ...common, ratePerSecond: spec.ratePerSecond! })
+    : runLevel({ ...common, viewers: spec.viewers ?? 1, dwellMs: 0 });
+}
+
 /**
- * One load level against one backend: resets the fleet's counters, runs the viewers, reads the
- * counters and the backend's RSS. For ours, matches Argo calls against the scheduled refresh
- * runs recorded in the window, so what page views caused is known exactly.
+ * One load level against one backend: resets the fleet's counters, runs the load, reads the
+ * counters, the backend's CPU time and RSS, and for ours the probe's window.
  */
 export async function measureLevel(options: {
   backend: RunningBackend;
   fleet: RunningFleet;
-  page: PageModel;
   entities: BenchEntity[];
-  viewers: number;
-  durationMs: number;
-  dwellMs: number;
-  taskLog?: string;
+  spec: LevelSpec;
+  /** Change events seen so far by the bench's Argo CD watch. */
+  argoChanges?: () => number;
 }): Promise<LevelResult> {
-  const { fleet, backend, taskLog } = options;
-  // With the probe's records, the window starts and ends with no refresh run under way, so every
-  // list call of a run started in the window is counted in it, and no other run's is.
-  let resetAt = Date.now();
-  let clean = false;
-  while (!clean) {
-    if (taskLog) await waitRefreshIdle(taskLog);
-    const idleAt = Date.now();
-    await fleet.reset();
-    resetAt = Date.now();
-    clean = !(taskLog && (await startedSince(taskLog, idleAt)));
-  }
-  const samples = await runLevel({
-    baseUrl: backend.baseUrl,
-    token: backend.token,
-    viewers: options.viewers,
-    durationMs: options.durationMs,
-    dwellMs: options.dwellMs,
-    entities: options.entities,
-    page: options.page,
-  });
+  const { fleet, backend, spec } = options;
+  await fleet.reset();
+  await backend.probe?.mark();
+  const changes0 = options.argoChanges?.();
+  const cpu0 = cpuSeconds(backend.process.pid);
+  const self0 = process.cpuUsage();
+  const t0 = performance.now();
+  const samples = await runSpec(backend, options.entities, spec);
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu1 = cpuSeconds(backend.process.pid);
+  const self = process.cpuUsage(self0);
+  const counts = await fleet.counts();
+  const mark = await backend.probe?.mark();
   const rss = rssMb(backend.process.pid);
-  let counts = await fleet.counts();
-  let endAt = Date.now();
-  if (taskLog) {
-    let settled = false;
-    while (!settled) {
-      await waitRefreshIdle(taskLog);
-      const idleAt = Date.now();
-      counts = await fleet.counts();
-      settled = !(await startedSince(taskLog, idleAt));
-      endAt = idleAt;
-    }
-  }
-  const minutes = (endAt - resetAt) / 60_000;
 
   const argoByRoute = byRoute(counts.argo);
   const argoCalls = totalCalls(counts.argo);
-  const other = totalCalls(counts.cost) + totalCalls(counts.kube);
-
-  let refreshRuns: LevelResult['refreshRuns'];
-  let refreshLists: number | undefined;
-  let causedByPageViews: number | undefined;
-  if (taskLog) {
-    const events = await readTaskEvents(taskLog);
-    refreshLists = events.filter(
-      e =>
-        e.event === 'start' &&
-        isArgoTask(e.taskId) &&
-        e.at >= resetAt &&
-        e.at <= endAt,
-    ).length;
-    refreshRuns = events
-      .filter(e => {
-        if (e.event === 'start' || e.seconds === undefined) return false;
-        const startedAt = e.at - e.seconds * 1000;
-        return startedAt >= resetAt - 50 && startedAt <= endAt;
-      })
-      .map(e => ({ taskId: e.taskId, seconds: round(e.seconds!, 3) }));
-    // Every refresh run of an instance is one list call; the live streams are followed by the
-    // watcher (reconnects are not page views). Anything else would have been caused by a view.
-    const lists = argoByRoute['GET /api/v1/applications'] ?? 0;
-    const streams = argoByRoute['GET /api/v1/stream/applications'] ?? 0;
-    causedByPageViews =
-      Math.max(0, lists - refreshLists) + (argoCalls - lists - streams);
-  }
+  const views = Math.max(1, samples.pageViews);
+  const informer =
+    (argoByRoute[ARGO_LIST] ?? 0) + (argoByRoute[ARGO_STREAM] ?? 0);
+  const caused = backend.id === 'ours' ? argoCalls - informer : undefined;
 
   const byRouteLatency: Record<string, number[]> = {};
-  const requestsByRoute: Record<string, number> = {};
-  for (const r of samples.requests) {
-    (byRouteLatency[r.route] ??= []).push(r.ms);
-    requestsByRoute[r.route] = (requestsByRoute[r.route] ?? 0) + 1;
-  }
-  const views = Math.max(1, samples.pageViews);
+  for (const r of samples.requests) (byRouteLatency[r.route] ??= []).push(r.ms);
   return {
+    name: spec.name,
     backend: backend.id,
-    page: options.page.id,
-    pageLabel: options.page.label,
-    mode: options.dwellMs > 0 ? 'viewers' : 'closed-loop',
-    viewers: options.viewers,
-    dwellMs: options.dwellMs,
+    page: spec.page.id,
+    pageLabel: spec.page.label,
+    mode: spec.mode,
+    ...(spec.mode === 'open'
+      ? { ratePerSecond: spec.ratePerSecond }
+      : { viewers: spec.viewers ?? 1 }),
+    browserCache: Boolean(spec.browserCache),
     elapsedS: round(samples.elapsedMs / 1000, 1),
     pageViews: samples.pageViews,
-    failedPageViews: samples.failedPageViews,
+    viewsPerSecond: round(samples.pageViews / (samples.elapsedMs / 1000), 1),
+    failedPageViews: samples.pages.filter(p => p.failed).length,
     unfinishedPageViews: samples.unfinishedPageViews,
     requests: samples.requests.length,
-    pollRequests: samples.requests.filter(r => r.poll).length,
     requestsPerView: round(samples.requests.length / views),
+    notModified: samples.requests.filter(r => r.status === 304).length,
     errors: samples.errors,
     errorCount: samples.requests.filter(r => !r.ok).length,
-    pageLatencyMs: summarize(samples.pageMs),
-    requestLatencyMs: summarize(samples.requests.map(r => r.ms)),
+    pageLatencyMs: summarize(samples.pages.map(p => p.ms)),
     routeLatencyMs: Object.fromEntries(
       Object.entries(byRouteLatency).map(([k, v]) => [k, summarize(v)]),
     ),
-    requestsByRoute,
     argo: {
       calls: argoCalls,
       perView: round(argoCalls / views, 3),
-      perMinute: round(argoCalls / minutes, 1),
       byRoute: argoByRoute,
-      ...(refreshLists !== undefined ? { refreshLists } : {}),
-      ...(causedByPageViews !== undefined ? { causedByPageViews } : {}),
+      ...(caused !== undefined
+        ? { causedByViews: caused, causedPerView: round(caused / views, 3) }
+        : {}),
     },
-    otherUpstream: { calls: other, perMinute: round(other / minutes, 1) },
+    otherUpstream: { calls: totalCalls(counts.cost) + totalCalls(counts.kube) },
+    ...(cpu0 !== undefined && cpu1 !== undefined
+      ? { backendCpuPercent: round(((cpu1 - cpu0) / wallS) * 100, 0) }
+      : {}),
+    loadGeneratorCpuPercent: round(
+      ((self.user + self.system) / 1e6 / wallS) * 100,
+      0,
+    ),
     rssMb: rss,
     loadAverage: round(os.loadavg()[0]),
-    ...(refreshRuns ? { refreshRuns } : {}),
+    ...(mark
+      ? {
+          probe: {
+            delayMs: mark.delayMs,
+            calls: mark.calls,
+            memoryMb: mark.memoryMb,
+          },
+        }
+      : {}),
+    ...(changes0 !== undefined
+      ? { argoChangeEvents: options.argoChanges!() - changes0 }
+      : {}),
   };
 }
 
-/** A few unrecorded page views, so no backend is measured while its code is still cold. */
+/** Unrecorded page views, so no backend is measured while its code is still cold. */
 export async function warmUp(options: {
   backend: RunningBackend;
   page: PageModel;
   entities: BenchEntity[];
   durationMs?: number;
+  viewers?: number;
 }) {
   await runLevel({
     baseUrl: options.backend.baseUrl,
     token: options.backend.token,
-    viewers: 2,
+    viewers: options.viewers ?? 2,
     durationMs: options.durationMs ?? 3000,
     dwellMs: 0,
     entities: [...options.entities].reverse(),
     page: options.page,
   });
+}
+
+/** Every entity's page once (a few at a time): what ours fetches once per application is in. */
+export async function visitEach(options: {
+  backend: RunningBackend;
+  page: PageModel;
+  entities: BenchEntity[];
+  concurrency?: number;
+}): Promise<{ ms: number; failed: number }> {
+  const { backend, page, entities } = options;
+  const started = performance.now();
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    const browser = browserContext({
+      baseUrl: backend.baseUrl,
+      token: backend.token,
+    });
+    while (next < entities.length) {
+      const e = entities[next++];
+      await page.load(browser.context(false), e).catch(x => failures.push(x));
+    }
+    browser.agent.destroy();
+  };
+  await Promise.all(
+    Array.from({ length: options.concurrency ?? 4 }, () => worker()),
+  );
+  return {
+    ms: Math.round(performance.now() - started),
+    failed: failures.length,
+  };
 }

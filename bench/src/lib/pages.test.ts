@@ -4,7 +4,8 @@ import { benchEntities, entitiesYaml } from './entities';
 import { runLevel, percentile } from './load';
 import {
   communityPage,
-  oursPage,
+  oursOverviewPage,
+  oursTabPage,
   roadieOverviewOnlyPage,
   roadiePage,
 } from './pages';
@@ -36,6 +37,17 @@ describe('bench page models', () => {
         auth: req.headers.authorization,
       });
       const url = req.url!;
+      if (url === '/etag') {
+        if (req.headers['if-none-match'] === 'W/"1"') {
+          res.statusCode = 304;
+          res.end();
+          return;
+        }
+        res.setHeader('etag', 'W/"1"');
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ v: 1 }));
+        return;
+      }
       let body: unknown = {};
       if (url.includes('/find/selector/')) body = [{ name: 'argocd-3' }];
       else if (url.includes('/applications/selector/')) {
@@ -94,14 +106,52 @@ describe('bench page models', () => {
     );
   });
 
-  it('ours: one overview, then one permission request', async () => {
-    const s = await once(oursPage);
+  it('ours: the overview page is one request', async () => {
+    const s = await once(oursOverviewPage);
     expect(s.pageViews).toBe(1);
     expect(seen.map(r => `${r.method} ${r.url}`)).toEqual([
       'GET /api/gitops/entities/component/default/svc-2-00000/overview',
-      'POST /api/permission/authorize',
     ]);
     expect(seen.every(r => r.auth === 'Bearer user-token')).toBe(true);
+  });
+
+  it('ours: the GitOps tab asks for its five answers at once', async () => {
+    await once(oursTabPage);
+    const base = '/api/gitops/entities/component/default/svc-2-00000';
+    expect(seen.map(r => `${r.method} ${r.url}`).sort()).toEqual(
+      [
+        `GET ${base}/cost-trend?window=7d`,
+        `GET ${base}/history`,
+        `GET ${base}/overview`,
+        `GET ${base}/promotions`,
+        `GET ${base}/resources`,
+      ].sort(),
+    );
+  });
+
+  it('a browser with a cache revalidates with If-None-Match and reuses the answer on 304', async () => {
+    const page = {
+      id: 't',
+      label: 't',
+      requests: '',
+      async load(c: any) {
+        const body = await c.get('/etag', 'GET /etag');
+        expect(body).toEqual({ v: 1 });
+      },
+    };
+    const s = await runLevel({
+      baseUrl,
+      token: 'user-token',
+      viewers: 1,
+      durationMs: 50,
+      dwellMs: 0,
+      entities,
+      page,
+      browserCache: true,
+    });
+    expect(s.pageViews).toBeGreaterThan(1);
+    expect(s.requests[0].status).toBe(200);
+    expect(s.requests.slice(1).every(r => r.status === 304)).toBe(true);
   });
 
   it('Roadie: find + list per card, and the history card asks for 9 revisions per app', async () => {

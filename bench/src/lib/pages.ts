@@ -25,33 +25,45 @@ const authorize = (
     ],
   });
 
+const oursBase = (e: BenchEntity) =>
+  `/api/gitops/entities/component/default/${enc(e.name)}`;
+const OURS_ROUTE = 'GET /api/gitops/entities/:kind/:namespace/:name';
+
 /**
- * Ours (plugins/gitops): the overview tab shows the environment matrix card. All cards share one
- * single-flight overview request (hooks/overviewStore.ts); no polling (updates come through
- * Signals, one websocket per browser, not counted here). Once the matrix renders, each gap
- * between environments asks `usePermission(gitops.promotion.create, entity)`: SWR deduplicates
- * them into one `POST /api/permission/authorize`.
+ * Ours (plugins/gitops), the entity's overview page: the environment matrix and every other
+ * card share one single-flight overview request, which carries the user's permissions and
+ * `promotionsConfigured`: the page is one request (no `POST /api/permission/authorize`); no
+ * polling (updates come through Signals, one websocket per browser, not counted here).
  */
-export const oursPage: PageModel = {
-  id: 'ours',
-  label: 'ours (gitops)',
+export const oursOverviewPage: PageModel = {
+  id: 'ours-overview',
+  label: 'ours (overview page)',
   requests:
-    '`GET /api/gitops/entities/component/default/<name>/overview`, then one `POST /api/permission/authorize` (gitops.promotion.create on the entity); no polling',
+    '`GET /api/gitops/entities/component/default/<name>/overview` (with the permissions); no polling',
   async load(c, e) {
-    await c.get(
-      `/api/gitops/entities/component/default/${enc(e.name)}/overview`,
-      'GET /api/gitops/entities/:kind/:namespace/:name/overview',
-    );
-    await authorize(
-      c,
-      {
-        type: 'resource',
-        name: 'gitops.promotion.create',
-        attributes: { action: 'update' },
-        resourceType: 'catalog-entity',
-      },
-      `component:default/${e.name}`,
-    );
+    await c.get(`${oursBase(e)}/overview`, `${OURS_ROUTE}/overview`);
+  },
+};
+
+/**
+ * Ours, the GitOps tab: its cards mount together, so the overview (shared, single-flight), the
+ * deployment history, the resource tree, the promotions and the 7-day cost trend are asked at
+ * once; each is ETag'd; no polling.
+ */
+export const oursTabPage: PageModel = {
+  id: 'ours-tab',
+  label: 'ours (GitOps tab)',
+  requests:
+    '`GET …/overview`, `…/history`, `…/resources`, `…/promotions`, `…/cost-trend?window=7d` under `/api/gitops/entities/component/default/<name>`, at once; no polling',
+  async load(c, e) {
+    const base = oursBase(e);
+    await Promise.all([
+      c.get(`${base}/overview`, `${OURS_ROUTE}/overview`),
+      c.get(`${base}/history`, `${OURS_ROUTE}/history`),
+      c.get(`${base}/resources`, `${OURS_ROUTE}/resources`),
+      c.get(`${base}/promotions`, `${OURS_ROUTE}/promotions`),
+      c.get(`${base}/cost-trend?window=7d`, `${OURS_ROUTE}/cost-trend`),
+    ]);
   },
 };
 

@@ -33,19 +33,24 @@ export function startNode(options: {
   logFile: string;
   /** Extra modules to --require after the transform (TypeScript is fine). */
   preload?: string[];
+  /** Pin the process to these CPUs (`taskset -c`, which execs node: same pid). */
+  cpus?: string;
 }): Started {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const out = fs.openSync(options.logFile, 'w');
+  const nodeArgs = [
+    '--enable-source-maps',
+    '--require',
+    NODE_TRANSFORM,
+    ...(options.preload ?? []).flatMap(p => ['--require', p]),
+    options.script,
+    ...(options.args ?? []),
+  ];
   const child = spawn(
-    process.execPath,
-    [
-      '--enable-source-maps',
-      '--require',
-      NODE_TRANSFORM,
-      ...(options.preload ?? []).flatMap(p => ['--require', p]),
-      options.script,
-      ...(options.args ?? []),
-    ],
+    options.cpus ? 'taskset' : process.execPath,
+    options.cpus
+      ? ['-c', options.cpus, process.execPath, ...nodeArgs]
+      : nodeArgs,
     {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, ...options.env },
@@ -100,6 +105,38 @@ export function rssMb(pid: number): number | undefined {
 
 export const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (100 ticks/s). */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `taskset` (util-linux) is there to pin processes to CPUs. */
+export function hasTaskset(): boolean {
+  return ['/usr/bin/taskset', '/bin/taskset'].some(p => fs.existsSync(p));
+}
+
+/** The median of a few RSS readings `intervalMs` apart (one reading jumps with the GC). */
+export async function settledRssMb(
+  pid: number,
+  samples = 5,
+  intervalMs = 500,
+): Promise<number | undefined> {
+  const values: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const v = rssMb(pid);
+    if (v !== undefined) values.push(v);
+    if (i < samples - 1) await sleep(intervalMs);
+  }
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)];
+}
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs` (or when `started` exits). */
 export async function waitFor<T>(

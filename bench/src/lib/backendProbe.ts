@@ -1,0 +1,159 @@
+/**
+ * Preloaded (`--require`) into OUR backend process by the bench only; nothing of the product
+ * changes. It watches, from outside the plugin's code:
+ *
+ * - the event loop: `perf_hooks.monitorEventLoopDelay` (1 ms resolution), one histogram per
+ *   window; the histogram records the time between two of its timer's ticks, so the
+ *   resolution is subtracted: a value is how late a tick was (0 on an idle loop);
+ * - every outgoing HTTP call (fetch/undici and node:http diagnostics channels), classified by
+ *   path (Argo CD list / stream / application, catalog, permission, cost, Kubernetes), so the
+ *   bench sees the backend's calls to its own catalog and permission backends too;
+ * - full Argo CD lists: a window opens when a `GET /api/v1/applications` (no name) starts and
+ *   closes 2 s after the last one's body has arrived (the store and the views are updated right
+ *   after it); the window's event-loop delay is what a re-list costs the serving loop.
+ *
+ * JSON lines go to BENCH_PROBE_LOG: `{type: 'list-window', ...}` by themselves, and
+ * `{type: 'mark', ...}` (the window since the previous mark, then reset) on SIGUSR2.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import fs from 'node:fs';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
+
+const file = process.env.BENCH_PROBE_LOG;
+const RESOLUTION_MS = Number(process.env.BENCH_PROBE_RESOLUTION_MS ?? 1);
+const LIST_TAIL_MS = 2000;
+
+/** What a call is, from its path: the fleet's route names, without ids. */
+export function classifyCall(method: string, rawPath: string): string {
+  const p = rawPath.split('?')[0];
+  const of = (what: string) => `${method} ${what}`;
+  if (p === '/api/v1/applications') return of('argo list');
+  if (p === '/api/v1/stream/applications') return of('argo stream');
+  if (p === '/api/v1/session') return of('argo session');
+  if (/^\/api\/v1\/applications\/[^/]+$/.test(p)) return of('argo app');
+  if (p.startsWith('/api/v1/applications/')) {
+    return of(
+      `argo app ${p.split('/').slice(5).join('/').replace(/\/.*/, '')}`,
+    );
+  }
+  if (p.startsWith('/api/catalog/')) return of('catalog');
+  if (p.startsWith('/api/permission/')) return of('permission');
+  if (/allocation/.test(p)) return of('cost');
+  if (p.startsWith('/apis/') || p.startsWith('/api/v1/'))
+    return of('kubernetes');
+  return of('other');
+}
+
+/** How late a tick was, in ms: the histogram's interval less the timer's own. */
+const lateMs = (ns: number) =>
+  Math.max(0, Math.round((ns - RESOLUTION_MS * 1e6) / 1e4) / 100);
+
+export function summarizeHistogram(h: ELDHistogram) {
+  const count = h.count;
+  return {
+    count,
+    p50: count ? lateMs(h.percentile(50)) : 0,
+    p90: count ? lateMs(h.percentile(90)) : 0,
+    p99: count ? lateMs(h.percentile(99)) : 0,
+    max: count ? lateMs(h.max) : 0,
+    mean: count ? lateMs(h.mean) : 0,
+    resolutionMs: RESOLUTION_MS,
+  };
+}
+
+function start(out: string) {
+  let seq = 0;
+  const write = (record: object) =>
+    fs.appendFileSync(
+      out,
+      `${JSON.stringify({ ...record, seq: ++seq, at: Date.now() })}\n`,
+    );
+  const newHistogram = () => {
+    const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    h.enable();
+    return h;
+  };
+
+  const totals: Record<string, number> = {};
+  let sinceMark: Record<string, number> = {};
+  const count = (what: string) => {
+    totals[what] = (totals[what] ?? 0) + 1;
+    sinceMark[what] = (sinceMark[what] ?? 0) + 1;
+  };
+
+  // Full lists in flight, and the window they are in.
+  const lists = new Set<object>();
+  let window:
+    | { start: number; lists: number; h: ELDHistogram; bodyEnd?: number }
+    | undefined;
+  let closeTimer: NodeJS.Timeout | undefined;
+  const listStarted = (request: object) => {
+    lists.add(request);
+    if (closeTimer) clearTimeout(closeTimer);
+    closeTimer = undefined;
+    window ??= { start: Date.now(), lists: 0, h: newHistogram() };
+    window.lists++;
+  };
+  const listEnded = (request: object) => {
+    if (!lists.delete(request) || lists.size > 0 || !window) return;
+    window.bodyEnd = Date.now();
+    closeTimer = setTimeout(() => {
+      const w = window!;
+      window = undefined;
+      w.h.disable();
+      write({
+        type: 'list-window',
+        start: w.start,
+        lastBodyAt: w.bodyEnd,
+        end: Date.now(),
+        lists: w.lists,
+        delayMs: summarizeHistogram(w.h),
+        rssMb: Math.round(process.memoryUsage().rss / 1048576),
+      });
+    }, LIST_TAIL_MS);
+    closeTimer.unref();
+  };
+
+  const started = (request: object, method: string, path: string) => {
+    const what = classifyCall(method, path);
+    count(what);
+    if (what === 'GET argo list') listStarted(request);
+  };
+  diagnostics.subscribe('undici:request:create', (m: any) =>
+    started(m.request, m.request.method, m.request.path),
+  );
+  diagnostics.subscribe('undici:request:trailers', (m: any) =>
+    listEnded(m.request),
+  );
+  diagnostics.subscribe('undici:request:error', (m: any) =>
+    listEnded(m.request),
+  );
+  diagnostics.subscribe('http.client.request.start', (m: any) =>
+    started(m.request, m.request.method, m.request.path),
+  );
+  diagnostics.subscribe('http.client.response.finish', (m: any) =>
+    listEnded(m.request),
+  );
+
+  let marks = newHistogram();
+  let markedAt = Date.now();
+  process.on('SIGUSR2', () => {
+    const memory = process.memoryUsage();
+    write({
+      type: 'mark',
+      since: markedAt,
+      delayMs: summarizeHistogram(marks),
+      calls: sinceMark,
+      totals: { ...totals },
+      memoryMb: Object.fromEntries(
+        Object.entries(memory).map(([k, v]) => [k, Math.round(v / 1048576)]),
+      ),
+    });
+    marks.disable();
+    marks = newHistogram();
+    markedAt = Date.now();
+    sinceMark = {};
+  });
+}
+
+if (file) start(file);
