@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark (ours vs Roadie's and the community's Argo CD backends) and the
-# scale curve on the simulated fleet; writes bench/results/. See bench/README.md.
+# The side-by-side benchmark (ours, Roadie's and the community's Argo CD backends, each in the
+# same host backend: the app backend's plugin set; and that host without any of them) and the
+# scale curve of ours on the simulated fleet; writes bench/results/. See bench/README.md.
 #
-#   bench/run.sh            # everything (~15 min on 2 cores)
-#   bench/run.sh --quick    # seconds: ours only, asserts 0 Argo calls per page view; exit 1 if not
-#   bench/run.sh --only side-by-side | --only scale   [--levels 1,10,100 --duration 36 --dwell 12]
+#   bench/run.sh                # everything: 5 instances × 2,000 apps, then 100 → 10,000 (~45 min)
+#   bench/run.sh --quick        # < 1 min: ours only, asserts call counts, the one-request page and
+#                               # the 304s (also a unit test: bench/src/quickBench.test.ts); exit 1 if not
+#   bench/run.sh --only side-by-side | --only scale   [--instances 5 --apps 2000 --duration 15 ...]
+#   bench/run.sh --report-only  # the markdown and the SVG again from bench/results/*.json
 #
-# Uses ports 7201-7203 (backends), 7211 (quick) and 7290-7291 (fleet control) on 127.0.0.1;
+# The backend under test is pinned to CPU 0 (`taskset -c`), the fleet and the load generator to
+# CPU 1 (--backend-cpus / --bench-cpus; --no-pin leaves them alone). Two replicas on PostgreSQL +
+# Redis are measured by bench/replicas/run.sh.
+#
+# Uses ports 7201-7204 (backends), 7211 (quick) and 7290-7291 (fleet control) on 127.0.0.1;
 # every process it starts is stopped when it ends (or on Ctrl-C).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
