@@ -39,8 +39,18 @@ async function signalsConnection(baseUrl: string, token: string) {
     token,
   );
   await new Promise<void>((resolve, reject) => {
-    ws.onopen = () => resolve();
-    ws.onerror = () => reject(new Error('signals: websocket failed'));
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new Error('signals: the websocket did not open in 5 s'));
+    }, 5000);
+    ws.onopen = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    ws.onerror = () => {
+      clearTimeout(timer);
+      reject(new Error('signals: websocket failed'));
+    };
   });
   const waiting = new Map<string, () => void>();
   ws.onmessage = m => {
@@ -98,21 +108,24 @@ export async function measurePropagation(options: {
   const auth = { authorization: `Bearer ${backend.token}` };
   const toPage: number[] = [];
   const missed: string[] = [];
-  const signals = await signalsConnection(backend.baseUrl, backend.token).catch(
-    e => {
-      errors.push(String(e));
-      return undefined;
-    },
-  );
+  let signals: Awaited<ReturnType<typeof signalsConnection>> | undefined;
+  for (let attempt = 1; attempt <= 3 && !signals; attempt++) {
+    signals = await signalsConnection(backend.baseUrl, backend.token).catch(
+      e => {
+        if (attempt === 3) errors.push(String(e));
+        return undefined;
+      },
+    );
+  }
 
-  for (let i = 0; i < count; i++) {
-    const entity = options.entities[i];
+  const sample = async (entity: BenchEntity) => {
     const appName = `${entity.name}-${entity.environments[0]}`;
     const argo = fleet.argo.find(a => a.name === entity.instance);
     const url = `${backend.baseUrl}/api/gitops/entities/component/default/${entity.name}/overview`;
     const read = async (etag?: string) => {
       const res = await fetch(url, {
         headers: { ...auth, ...(etag ? { 'if-none-match': etag } : {}) },
+        signal: AbortSignal.timeout(10_000),
       });
       if (res.status === 304) return { etag };
       const body = (await res.json()) as Overview;
@@ -127,7 +140,7 @@ export async function measurePropagation(options: {
     const before = await read();
     if (!argo) {
       errors.push(`${entity.name}: no instance ${entity.instance}`);
-      continue;
+      return;
     }
     const channel = `gitops:component:default/${entity.name}`;
     signals?.subscribe(channel);
@@ -141,8 +154,11 @@ export async function measurePropagation(options: {
       while (performance.now() < deadline) {
         const got = await signals.next(channel, deadline - performance.now());
         if (!got) break;
-        const now = await read();
-        if (now.operation !== undefined && now.operation !== before.operation) {
+        const now = await read().catch(() => undefined);
+        if (
+          now?.operation !== undefined &&
+          now.operation !== before.operation
+        ) {
           toPage.push(performance.now() - t0);
           return;
         }
@@ -152,6 +168,7 @@ export async function measurePropagation(options: {
     const sync = await fetch(
       `${argo.url}/api/v1/applications/${encodeURIComponent(appName)}/sync`,
       {
+        signal: AbortSignal.timeout(10_000),
         method: 'POST',
         headers: {
           authorization: `Bearer ${argo.token}`,
@@ -163,7 +180,7 @@ export async function measurePropagation(options: {
     syncAnswer.push(performance.now() - t0);
     if (!sync.ok) {
       errors.push(`${appName}: sync HTTP ${sync.status}`);
-      continue;
+      return;
     }
     const deadline = t0 + (options.timeoutMs ?? 10_000);
     let etag = before.etag;
@@ -186,6 +203,11 @@ export async function measurePropagation(options: {
         } ms`,
       );
     await sleep(100);
+  };
+  for (const entity of options.entities.slice(0, count)) {
+    await sample(entity).catch(e =>
+      errors.push(`${entity.name}: ${String((e as Error).message ?? e)}`),
+    );
   }
   signals?.close();
   return {

@@ -150,8 +150,14 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
             ours.lists.laterLists
           } in the ${fmt(ours.lists.minutes, 1)} min after (resync every ${
             ours.lists.resyncMinutes
-          } min). Warm-up: ${Object.entries(ours.warmUp ?? {})
-            .map(([k, v]) => `${k} ${fmt(v, 0)} ms`)
+          } min). Warm-up (every entity's GitOps tab, pass after pass until one makes no Argo CD call): ${Object.entries(
+            ours.warmUp ?? {},
+          )
+            .map(([k, v]) =>
+              k.endsWith('Ms')
+                ? `${k.replace(/Ms$/, '')} ${fmt(v, 0)} ms`
+                : `${k.replace(/ArgoCalls$/, '')} ${fmt(v, 0)} Argo CD calls`,
+            )
             .join(', ')}.`,
           '',
         ]
