@@ -25,6 +25,9 @@ export interface PluginRun {
   startupMs: number;
   /** RSS after start-up and warm-up, settled (median of 5 readings over 2 s). */
   idleRssMb?: number;
+  /** RSS and V8 heap used right after a full garbage collection (the probe), idle. */
+  rssAfterGcMb?: number;
+  heapUsedAfterGcMb?: number;
   rssAfterLoadMb?: number;
   /** Share of its core the backend used while idle (3 s after the warm-up). */
   idleCpuPercent?: number;
@@ -69,6 +72,10 @@ export interface ScalePoint {
   fleetRssMb?: number;
   startupMs?: number;
   idleRssMb?: number;
+  /** RSS and V8 heap used right after a full garbage collection, idle. */
+  rssAfterGcMb?: number;
+  heapUsedAfterGcMb?: number;
+  /** RSS after a full collection above the host's (also after one). */
   aboveHostMb?: number;
   rssAfterLoadMb?: number;
   peakRssDuringResyncMb?: number;
@@ -96,6 +103,7 @@ export interface ScaleResult {
     resyncMinutes: number;
     fleetOptions: Record<string, unknown>;
   };
+  /** The host without an Argo CD plugin: RSS after a full garbage collection. */
   hostRssMb?: number;
   hostRssFrom: string;
   points: ScalePoint[];

@@ -88,7 +88,11 @@ async function main() {
       }
       if (args.only !== 'side-by-side') {
         const host = fresh.sideBySide?.runs.find(r => r.plugin === 'none');
-        fresh.scale = await scaleCurve(args, workDir, host?.idleRssMb);
+        fresh.scale = await scaleCurve(
+          args,
+          workDir,
+          host?.rssAfterGcMb ?? host?.idleRssMb,
+        );
       }
       const targets = await writeReports(args.out, fresh);
       log(

@@ -119,9 +119,15 @@ async function scalePoint(
     await sleep(6000); // the mirror's soon read of entities first asked for
     await warmUp({ backend, page: oursOverviewPage, entities });
     point.idleRssMb = await settledRssMb(backend.process.pid);
-    if (hostRssMb !== undefined && point.idleRssMb !== undefined) {
-      point.aboveHostMb = point.idleRssMb - hostRssMb;
+    const afterGc = await backend.probe.memoryAfterGc();
+    point.rssAfterGcMb = afterGc.rssMb;
+    point.heapUsedAfterGcMb = afterGc.heapUsedMb;
+    if (hostRssMb !== undefined) {
+      point.aboveHostMb = afterGc.rssMb - hostRssMb;
     }
+    log(
+      `  idle: RSS ${point.idleRssMb} MB, after a full GC ${afterGc.rssMb} MB (heap used ${afterGc.heapUsedMb} MB), ${point.aboveHostMb} MB above the host`,
+    );
     const specs: LevelSpec[] = [1, args.viewers].map(viewers => ({
       name: `overview-${viewers}`,
       page: oursOverviewPage,
@@ -220,7 +226,7 @@ async function hostRss(args: Args, workDir: string) {
       cpus: args.backendCpus,
     });
     await sleep(2000);
-    const rss = await settledRssMb(backend.process.pid);
+    const { rssMb: rss } = await backend.probe.memoryAfterGc();
     await backend.stop();
     return rss;
   } finally {

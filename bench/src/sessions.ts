@@ -139,7 +139,12 @@ export async function runSession(s: Session): Promise<PluginRun> {
   await sleep(2000);
   run.idleCpuPercent = await idleCpuPercent(backend.process.pid);
   run.idleRssMb = await settledRssMb(backend.process.pid);
-  log(`  idle: RSS ${run.idleRssMb} MB, CPU ${run.idleCpuPercent} %`);
+  const afterGc = await backend.probe.memoryAfterGc();
+  run.rssAfterGcMb = afterGc.rssMb;
+  run.heapUsedAfterGcMb = afterGc.heapUsedMb;
+  log(
+    `  idle: RSS ${run.idleRssMb} MB (after a full GC ${afterGc.rssMb} MB, heap used ${afterGc.heapUsedMb} MB), CPU ${run.idleCpuPercent} %`,
+  );
 
   const watch =
     backend.id === 'ours' ? watchArgoChanges(fleet.argo) : undefined;

@@ -12,12 +12,19 @@
  *   closes 2 s after the last one's body has arrived (the store and the views are updated right
  *   after it); the window's event-loop delay is what a re-list costs the serving loop.
  *
+ * - memory after a full garbage collection, when the bench asks for it (a file
+ *   `<BENCH_PROBE_LOG>.gc` present at the mark): RSS and heap used of live data only, so that a
+ *   reading does not depend on when V8 last collected.
+ *
  * JSON lines go to BENCH_PROBE_LOG: `{type: 'list-window', ...}` by themselves, and
- * `{type: 'mark', ...}` (the window since the previous mark, then reset) on SIGUSR2.
+ * `{type: 'mark', ...}` (the window since the previous mark, then reset) on SIGUSR2. The bench
+ * preloads it into every backend it measures, the host alone too, so all carry the same probe.
  */
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 const file = process.env.BENCH_PROBE_LOG;
 const RESOLUTION_MS = Number(process.env.BENCH_PROBE_RESOLUTION_MS ?? 1);
@@ -137,7 +144,22 @@ function start(out: string) {
 
   let marks = newHistogram();
   let markedAt = Date.now();
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  /** A full collection (V8's `gc()`, exposed for this only), then what is left. */
+  const afterFullGc = () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) };
+  };
   process.on('SIGUSR2', () => {
+    let afterGc: ReturnType<typeof afterFullGc> | undefined;
+    if (fs.existsSync(`${out}.gc`)) {
+      fs.rmSync(`${out}.gc`, { force: true });
+      afterGc = afterFullGc();
+    }
     const memory = process.memoryUsage();
     write({
       type: 'mark',
@@ -146,8 +168,9 @@ function start(out: string) {
       calls: sinceMark,
       totals: { ...totals },
       memoryMb: Object.fromEntries(
-        Object.entries(memory).map(([k, v]) => [k, Math.round(v / 1048576)]),
+        Object.entries(memory).map(([k, v]) => [k, mb(v)]),
       ),
+      ...(afterGc ? { afterGc } : {}),
     });
     marks.disable();
     marks = newHistogram();

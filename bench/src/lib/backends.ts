@@ -14,8 +14,8 @@ export interface RunningBackend {
   process: Started;
   /** A signed-in user's Backstage token (the guest sign-in of the development mode). */
   token: string;
-  /** Ours only: the preloaded probe's records. */
-  probe?: ProbeReader;
+  /** The preloaded probe's records (every backend carries the same probe). */
+  probe: ProbeReader;
   /** When the backend answered its readiness check (epoch ms). */
   readyAt: number;
   startupMs: number;
@@ -116,7 +116,7 @@ async function oursReady(
  * The host backend (bench/src/backends/host.ts: the app backend's plugin set) with one Argo CD
  * plugin, started from packages/backend with app-config.yaml, the fleet's fragment and the
  * bench overlay. Ready when the catalog has the last bench entity (and, for ours, its overview
- * has every source `ok`). Ours gets the probe preloaded.
+ * has every source `ok`). Every backend gets the probe preloaded (backendProbe.ts).
  */
 export async function startBackend(options: {
   plugin: PluginId;
@@ -148,9 +148,9 @@ export async function startBackend(options: {
     env: {
       NODE_ENV: 'development',
       BENCH_ARGOCD_PLUGIN: plugin,
-      ...(plugin === 'ours' ? { BENCH_PROBE_LOG: probeLog } : {}),
+      BENCH_PROBE_LOG: probeLog,
     },
-    preload: plugin === 'ours' ? [PROBE_MODULE] : [],
+    preload: [PROBE_MODULE],
     logFile: path.join(options.logDir, `backend-${plugin}.log`),
     cpus: options.cpus,
   });
@@ -186,9 +186,7 @@ export async function startBackend(options: {
     baseUrl,
     process: started,
     token,
-    ...(plugin === 'ours'
-      ? { probe: new ProbeReader(probeLog, started.pid) }
-      : {}),
+    probe: new ProbeReader(probeLog, started.pid),
     readyAt,
     startupMs: readyAt - t0,
     stop: () => stop(started),

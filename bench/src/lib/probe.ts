@@ -38,6 +38,8 @@ export interface MarkRecord {
   calls: Record<string, number>;
   totals: Record<string, number>;
   memoryMb: Record<string, number>;
+  /** When the bench asked: RSS and heap used right after a full garbage collection. */
+  afterGc?: { rssMb: number; heapUsedMb: number };
 }
 
 type ProbeRecord = ListWindow | MarkRecord;
@@ -57,6 +59,14 @@ export class ProbeReader {
     return (await this.records()).filter(
       (r): r is ListWindow => r.type === 'list-window',
     );
+  }
+
+  /** Memory after a full garbage collection (also closes the probe's current window). */
+  async memoryAfterGc(): Promise<{ rssMb: number; heapUsedMb: number }> {
+    await fs.writeFile(`${this.file}.gc`, '');
+    const mark = await this.mark();
+    if (!mark.afterGc) throw new Error('the probe did not collect');
+    return mark.afterGc;
   }
 
   /** Closes the probe's current window (SIGUSR2) and answers it. */

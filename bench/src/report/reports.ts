@@ -77,7 +77,8 @@ export function levelsTable(levels: LevelResult[]) {
 }
 
 export function sideBySideMarkdown(r: SideBySideResult): string {
-  const host = r.runs.find(x => x.plugin === 'none')?.idleRssMb;
+  const hostRun = r.runs.find(x => x.plugin === 'none');
+  const host = hostRun?.rssAfterGcMb;
   const ours = r.runs.find(x => x.plugin === 'ours');
   const s = r.setup;
   return [
@@ -99,8 +100,9 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
     levelsTable(r.runs.flatMap(x => x.levels)),
     '',
     'Argo CD calls are counted by the fleet; for ours, "caused by views" is everything but its ' +
-      "informers' list and stream. Catalog / permission calls: our backend's own calls to its catalog " +
-      'and permission backends during the level (the probe). Event-loop delay: ours only (the probe).',
+      "informers' list and stream. Catalog / permission calls: the backend's own calls to its catalog " +
+      'and permission backends during the level; event-loop delay p99: how late a 1 ms timer ran (both from the probe preloaded into every backend). ' +
+      'Memory: idle RSS (median of 5 readings over 2 s), then RSS and V8 heap used right after a full garbage collection (the probe), which the targets compare.',
     '',
     '## Memory and start-up',
     '',
@@ -109,7 +111,9 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
         'run',
         '>start-up to ready (s)',
         '>idle RSS (MB)',
-        '>above the host (MB)',
+        '>RSS after a full GC (MB)',
+        '>above the host, after a GC (MB)',
+        '>V8 heap used after a GC (MB)',
         '>idle CPU %',
         '>RSS after the levels (MB)',
       ],
@@ -117,9 +121,13 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
         x.plugin === 'none' ? 'host without an Argo CD plugin' : x.plugin,
         fmt(x.startupMs / 1000, 1),
         fmt(x.idleRssMb, 0),
-        host !== undefined && x.idleRssMb !== undefined && x.plugin !== 'none'
-          ? fmt(x.idleRssMb - host, 0)
+        fmt(x.rssAfterGcMb, 0),
+        host !== undefined &&
+        x.rssAfterGcMb !== undefined &&
+        x.plugin !== 'none'
+          ? fmt(x.rssAfterGcMb - host, 0)
           : '–',
+        fmt(x.heapUsedAfterGcMb, 0),
         fmt(x.idleCpuPercent, 0),
         fmt(x.rssAfterLoadMb, 0),
       ]),
@@ -186,7 +194,9 @@ export function scaleMarkdown(r: ScaleResult): string {
       p.entities,
       fmt((p.startupMs ?? 0) / 1000, 1),
       fmt(p.idleRssMb, 0),
+      fmt(p.rssAfterGcMb, 0),
       fmt(p.aboveHostMb, 0),
+      fmt(p.heapUsedAfterGcMb, 0),
       fmt(p.peakRssDuringResyncMb, 0),
       lat(one?.pageLatencyMs),
       many ? `${fmt(many.viewsPerSecond, 0)} (${many.viewers} viewers)` : '–',
@@ -208,7 +218,7 @@ export function scaleMarkdown(r: ScaleResult): string {
       `\`gitops.argocd.resyncMinutes: ${r.setup.resyncMinutes}\` so that a full re-list happens while the bench watches; ` +
       `${
         r.setup.levelDurationS
-      } s per level. Host RSS without an Argo CD plugin: ${fmt(
+      } s per level. Host RSS without an Argo CD plugin, after a full GC: ${fmt(
         r.hostRssMb,
         0,
       )} MB (${r.hostRssFrom}). ` +
@@ -221,7 +231,9 @@ export function scaleMarkdown(r: ScaleResult): string {
         '>entities',
         '>start-up (s)',
         '>idle RSS (MB)',
-        '>above the host (MB)',
+        '>RSS after a full GC (MB)',
+        '>above the host, after a GC (MB)',
+        '>V8 heap used after a GC (MB)',
         '>peak RSS during the re-list (MB)',
         '>overview p50 / p95 / p99, 1 viewer (ms)',
         '>overview views / s',
@@ -253,9 +265,12 @@ export function targetsMarkdown(
     markdown: [
       '# Issue 13: bench targets',
       '',
-      `From [side-by-side.md](side-by-side.md) (${
-        sbs ? when(sbs.measuredAt) : 'not run'
-      }) and ` +
+      `Reproduce: \`${
+        sbs?.command ?? scale?.command ?? 'bench/run.sh'
+      }\` (both tables; two replicas: \`bench/replicas/run.sh\`). ` +
+        `From [side-by-side.md](side-by-side.md) (${
+          sbs ? when(sbs.measuredAt) : 'not run'
+        }) and ` +
         `[scale.md](scale.md) (${scale ? when(scale.measuredAt) : 'not run'}).`,
       '',
       targetsTable(targets),
@@ -292,7 +307,13 @@ export async function writeReports(
   if (sbs) await write('side-by-side.md', sideBySideMarkdown(sbs));
   if (scale) {
     await write('scale.md', scaleMarkdown(scale));
-    await write(SCALE_SVG, scaleSvg(scale));
+    await write(
+      SCALE_SVG,
+      scaleSvg(
+        scale,
+        sbs?.runs.find(x => x.plugin === 'none')?.heapUsedAfterGcMb,
+      ),
+    );
   }
   const { targets, markdown } = targetsMarkdown(sbs, scale);
   await write('targets.md', markdown);

@@ -1,9 +1,9 @@
 /** The scale curve as an SVG, written by hand (no plotting dependency). */
-import type { ScaleResult } from '../results';
+import { linearFit, type ScaleResult } from '../results';
 
 const W = 720;
 const H = 440;
-const M = { left: 70, right: 30, top: 50, bottom: 60 };
+const M = { left: 70, right: 60, top: 50, bottom: 60 };
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -16,10 +16,26 @@ function ticks(max: number, count = 5): number[] {
   const out: number[] = [];
   for (let v = 0; v <= max + 1e-9; v += step)
     out.push(Math.round(v * 1e6) / 1e6);
+  // The last tick at or above the largest value: the axis holds every point.
+  if (out[out.length - 1] < max) out.push(out[out.length - 1] + step);
   return out;
 }
 
-export function scaleSvg(r: ScaleResult): string {
+/** Live data only: V8 heap used after a full GC above the host's (when it is known). */
+export function heapAboveHostPoints(r: ScaleResult, hostHeapMb?: number) {
+  if (hostHeapMb === undefined) return [];
+  return r.points
+    .filter(p => p.heapUsedAfterGcMb !== undefined)
+    .map(p => ({
+      perInstance: p.appsPerInstance,
+      totalApps: p.totalApps,
+      mb: p.heapUsedAfterGcMb! - hostHeapMb,
+    }));
+}
+
+export function scaleSvg(r: ScaleResult, hostHeapMb?: number): string {
+  const heap = heapAboveHostPoints(r, hostHeapMb);
+  const heapFit = linearFit(heap.map(p => ({ x: p.totalApps, y: p.mb })));
   const points = r.points
     .filter(p => p.aboveHostMb !== undefined)
     .map(p => ({
@@ -45,7 +61,7 @@ export function scaleSvg(r: ScaleResult): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(
-      `Our backend's RSS above the host, ${instances} Argo CD instances`,
+      `Our backend's memory above the host, ${instances} Argo CD instances`,
     )}</text>`,
   );
   for (const v of ys) {
@@ -78,7 +94,7 @@ export function scaleSvg(r: ScaleResult): string {
     }" text-anchor="middle">applications per instance</text>`,
     `<text x="18" y="${H / 2}" text-anchor="middle" transform="rotate(-90 18 ${
       H / 2
-    })">MB above the host (idle RSS)</text>`,
+    })">MB above the host (after a full GC)</text>`,
     // The target at 10,000 per instance.
     `<line x1="${M.left}" x2="${W - M.right}" y1="${Y(300)}" y2="${Y(
       300,
@@ -96,9 +112,31 @@ export function scaleSvg(r: ScaleResult): string {
         f(xMax),
       )}" stroke="#2c7fb8" stroke-dasharray="3 3"/>`,
       `<text x="${M.left + 8}" y="${M.top + 14}" fill="#2c7fb8">${esc(
-        `least squares: ${r.fit.slopeMbPer1000Apps} MB per 1,000 apps + ${r.fit.interceptMb} MB, R² ${r.fit.r2}`,
+        `RSS: ${r.fit.slopeMbPer1000Apps} MB per 1,000 apps + ${r.fit.interceptMb} MB, R² ${r.fit.r2}`,
       )}</text>`,
     );
+  }
+  if (heapFit) {
+    const f = (x: number) =>
+      heapFit.interceptMb + (heapFit.slopeMbPer1000Apps / 1000) * x * instances;
+    parts.push(
+      `<line x1="${X(0)}" y1="${Y(Math.max(0, f(0)))}" x2="${X(xMax)}" y2="${Y(
+        f(xMax),
+      )}" stroke="#238b45" stroke-dasharray="3 3"/>`,
+      `<text x="${M.left + 8}" y="${M.top + 46}" fill="#238b45">${esc(
+        `V8 heap used: ${heapFit.slopeMbPer1000Apps} MB per 1,000 apps + ${heapFit.interceptMb} MB, R² ${heapFit.r2}`,
+      )}</text>`,
+    );
+    for (const p of heap) {
+      parts.push(
+        `<rect x="${X(p.perInstance) - 4}" y="${
+          Y(p.mb) - 4
+        }" width="8" height="8" fill="#238b45"/>`,
+        `<text x="${X(p.perInstance) + 7}" y="${
+          Y(p.mb) + 14
+        }" fill="#238b45">${Math.round(p.mb)} MB</text>`,
+      );
+    }
   }
   for (const p of points) {
     if (p.peak && r.hostRssMb) {
@@ -116,7 +154,7 @@ export function scaleSvg(r: ScaleResult): string {
   parts.push(
     `<text x="${M.left + 8}" y="${
       M.top + 30
-    }" fill="#888">○ peak during a full re-list</text>`,
+    }" fill="#888">● RSS after a full GC  ○ RSS peak during a full re-list  ■ V8 heap used after a full GC</text>`,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;

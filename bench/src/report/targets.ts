@@ -6,7 +6,9 @@ import type {
   ScaleResult,
   SideBySideResult,
 } from '../results';
+import { linearFit } from '../results';
 import { fmt, lat } from './format';
+import { heapAboveHostPoints } from './svg';
 
 export interface Target {
   id: string;
@@ -27,12 +29,15 @@ const runOf = (sbs: SideBySideResult | undefined, plugin: string) =>
   sbs?.runs.find(r => r.plugin === plugin);
 const levelOf = (run: PluginRun | undefined, name: RegExp) =>
   run?.levels.find(l => name.test(l.name));
+/** RSS after a full garbage collection (the runs before the probe could collect: idle RSS). */
+const memoryOf = (run: PluginRun | undefined) =>
+  run?.rssAfterGcMb ?? run?.idleRssMb;
 const aboveHost = (
   sbs: SideBySideResult | undefined,
   plugin: string,
 ): number | undefined => {
-  const a = runOf(sbs, plugin)?.idleRssMb;
-  const host = runOf(sbs, 'none')?.idleRssMb;
+  const a = memoryOf(runOf(sbs, plugin));
+  const host = memoryOf(runOf(sbs, 'none'));
   return a === undefined || host === undefined ? undefined : a - host;
 };
 
@@ -140,6 +145,12 @@ function tabCalls(ours: PluginRun | undefined): Target {
   };
 }
 
+const heapAboveHost = (sbs: SideBySideResult | undefined, plugin: string) => {
+  const a = runOf(sbs, plugin)?.heapUsedAfterGcMb;
+  const host = runOf(sbs, 'none')?.heapUsedAfterGcMb;
+  return a === undefined || host === undefined ? undefined : a - host;
+};
+
 function memory(sbs: SideBySideResult | undefined, scale?: ScaleResult) {
   const ours = aboveHost(sbs, 'ours');
   const anchors = ['roadie', 'community']
@@ -155,12 +166,24 @@ function memory(sbs: SideBySideResult | undefined, scale?: ScaleResult) {
       target: `memory above the host at 5 × 2,000 apps ≤ the lightest anchor plugin's + 100 MB`,
       measured:
         ours !== undefined && lightest
-          ? `at ${size}: ours ${fmt(ours, 0)} MB above the host (${fmt(
-              runOf(sbs, 'none')?.idleRssMb,
+          ? `at ${size}, RSS after a full GC, idle: ours ${fmt(
+              ours,
+              0,
+            )} MB above the host (${fmt(
+              memoryOf(runOf(sbs, 'none')),
               0,
             )} MB), ${anchors
               .map(a => `${a.p} ${fmt(a.mb, 0)} MB`)
-              .join(', ')}; bound ${fmt(lightest.mb + 100, 0)} MB`
+              .join(', ')}; bound ${fmt(
+              lightest.mb + 100,
+              0,
+            )} MB. V8 heap used after the GC, above the host's: ${[
+              'ours',
+              'roadie',
+              'community',
+            ]
+              .map(p => `${p} ${fmt(heapAboveHost(sbs, p), 0)} MB`)
+              .join(', ')}`
           : 'not measured',
       met: verdict(
         ours !== undefined && lightest ? ours <= lightest.mb + 100 : undefined,
@@ -174,12 +197,24 @@ function memory(sbs: SideBySideResult | undefined, scale?: ScaleResult) {
     measured:
       at10k?.aboveHostMb !== undefined
         ? `${fmt(at10k.aboveHostMb, 0)} MB above the host (RSS ${fmt(
+            at10k.rssAfterGcMb,
+            0,
+          )} MB after a full GC, ${fmt(
             at10k.idleRssMb,
             0,
-          )} MB idle, ${fmt(
+          )} MB idle before it, ${fmt(
             at10k.peakRssDuringResyncMb,
             0,
-          )} MB peak during a re-list, host ${fmt(scale?.hostRssMb, 0)} MB)`
+          )} MB peak during a re-list, host ${fmt(
+            scale?.hostRssMb,
+            0,
+          )} MB); V8 heap used after the GC ${fmt(
+            at10k.heapUsedAfterGcMb,
+            0,
+          )} MB (the host's: ${fmt(
+            runOf(sbs, 'none')?.heapUsedAfterGcMb,
+            0,
+          )} MB)`
         : `not measured${at10k?.error ? `: ${at10k.error}` : ''}`,
     met: verdict(
       at10k?.aboveHostMb !== undefined ? at10k.aboveHostMb < 300 : undefined,
@@ -191,6 +226,10 @@ function memory(sbs: SideBySideResult | undefined, scale?: ScaleResult) {
     points[0].appsPerInstance <= 100 &&
     points[points.length - 1].appsPerInstance >= 10_000;
   const fit = scale?.fit;
+  const heap = scale
+    ? heapAboveHostPoints(scale, runOf(sbs, 'none')?.heapUsedAfterGcMb)
+    : [];
+  const heapFit = linearFit(heap.map(p => ({ x: p.totalApps, y: p.mb })));
   out.push({
     id: 'memory-linear',
     target:
@@ -207,7 +246,19 @@ function memory(sbs: SideBySideResult | undefined, scale?: ScaleResult) {
         )}, worst point ${fmt(
           fit.maxRelativeResidual * 100,
           0,
-        )} % off the line; plot: [${SCALE_SVG}](${SCALE_SVG})${
+        )} % off the line${
+          heapFit
+            ? `. V8 heap used after the GC above the host's (live data): ${heap
+                .map(p => `${fmt(p.perInstance, 0)}: ${fmt(p.mb, 0)} MB`)
+                .join(', ')}; ${fmt(
+                heapFit.slopeMbPer1000Apps,
+                2,
+              )} MB per 1,000 apps + ${fmt(
+                heapFit.interceptMb,
+                0,
+              )} MB, R² ${fmt(heapFit.r2, 3)}`
+            : ''
+        }; plot: [${SCALE_SVG}](${SCALE_SVG})${
           spans ? '' : ' (the points do not span 100 → 10,000)'
         }`
       : 'not measured',
