@@ -3,7 +3,7 @@
 # same host backend: the app backend's plugin set; and that host without any of them) and the
 # scale curve of ours on the simulated fleet; writes bench/results/. See bench/README.md.
 #
-#   bench/run.sh                # everything: 5 instances × 2,000 apps, then 100 → 10,000 (~45 min)
+#   bench/run.sh                # everything: 5 instances × 2,000 apps, then 100 → 10,000 (~15 min)
 #   bench/run.sh --quick        # < 1 min: ours only, asserts call counts, the one-request page and
 #                               # the 304s (also a unit test: bench/src/quickBench.test.ts); exit 1 if not
 #   bench/run.sh --only side-by-side | --only scale   [--instances 5 --apps 2000 --duration 15 ...]
