@@ -43,6 +43,8 @@ export interface SyncRequest {
   dryRun?: boolean;
   initiatedBy: { username?: string; automated?: boolean };
   source?: any;
+  /** The API server's words for a start a person asked for, when not a sync (a rollback). */
+  action?: string;
 }
 
 export type WatchEvent = {

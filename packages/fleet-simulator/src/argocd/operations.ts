@@ -24,9 +24,11 @@ export async function startSync(
   }
   let sha = app.headSha;
   let target: Desired = app.desired;
+  let asked = sha;
   const source = clone(req.source ?? app.obj.spec.source);
   if (!app.filler) {
     const rev = req.revision || app.obj.spec.source?.targetRevision || 'HEAD';
+    asked = rev;
     const resolved = await inst.repo.resolve(rev);
     if (!resolved) {
       throw new ArgoError(
@@ -68,6 +70,15 @@ export async function startSync(
       message: `Waiting for rollout to finish: 0 of ${
         target.replicas ?? 1
       } updated replicas are available...`,
+    });
+  }
+  if (!req.initiatedBy.automated) {
+    // As Argo's API server words it: "initiated sync to HEAD (<sha>)" for a ref it resolved.
+    const shown = asked === sha ? sha : `${asked} (${sha})`;
+    inst.events.emit('operation', {
+      app,
+      username: req.initiatedBy.username ?? '',
+      action: req.action ?? `initiated sync to ${shown}`,
     });
   }
   inst.touch(app);
@@ -187,6 +198,7 @@ export async function rollback(
     dryRun: opts.dryRun,
     source: entry.source,
     initiatedBy: { username: opts.username },
+    action: `initiated rollback to ${id}`,
   });
 }
 

@@ -10,6 +10,8 @@ import { SimApp } from './app';
 import { managedResourceDiffs, resourceTree } from './tree';
 import { parseFieldsParam, projectList } from './listFields';
 import { streamApplications } from './stream';
+import { AppEventLog } from './appEvents';
+import { clusterList } from './clusters';
 
 const COMMA = Buffer.from(',');
 
@@ -73,6 +75,7 @@ export function argoApp(deps: {
   };
 
   let listCache: { rv: string; body: Buffer } | undefined;
+  const appEvents = new AppEventLog(instance);
 
   const sendJson = (res: express.Response, body: string | Buffer) => {
     res.status(200).type('application/json').send(body);
@@ -244,6 +247,36 @@ export function argoApp(deps: {
       });
     },
   );
+
+  route('get', '/api/v1/applications/:name/events', (req, res) => {
+    const a = findApp(req);
+    const q = req.query;
+    const resource = [q.resourceName, q.resourceUID, q.resourceNamespace];
+    if (resource.every(v => !v)) {
+      res.json(appEvents.list(a));
+      return;
+    }
+    // A resource's own events: only for a resource of this app's tree, as Argo checks.
+    const found = resourceTree(a).nodes.some(
+      (n: any) =>
+        n.name === q.resourceName &&
+        n.uid === q.resourceUID &&
+        n.namespace === q.resourceNamespace,
+    );
+    if (!found) {
+      throw new ArgoError(
+        400,
+        GRPC.InvalidArgument,
+        `${q.resourceName} not found as part of application ${a.name}`,
+      );
+    }
+    // The simulated clusters record no events of their own for workloads yet.
+    res.json({ metadata: {}, items: null });
+  });
+
+  route('get', '/api/v1/clusters', (req, res) => {
+    res.json(clusterList(instance, req.query as Record<string, unknown>));
+  });
 
   route('post', '/api/v1/applications/:name/sync', async (req, res) => {
     const a = findApp(req);
