@@ -142,6 +142,33 @@ describe('application actions are permission-checked, audited and update the sto
     );
   });
 
+  it.each([
+    { action: 'sync', body: { prune: true }, field: 'prune' },
+    { action: 'refresh', body: { hard: true }, field: 'hard' },
+    { action: 'rollback', body: { id: 1, dryRun: true }, field: 'dryRun' },
+  ])(
+    '$action refuses an unknown body field (400 naming it) before anything runs',
+    async ({ action, body, field }) => {
+      fleet.control.resetCounts();
+      auditor.createEvent.mockClear();
+      const res = await request(backend.server)
+        .post(
+          `${base}/payments-api/applications/argocd-prod/payments-api-prod/${action}`,
+        )
+        .set('authorization', mockCredentials.user.header(OWNER))
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        `Invalid body.${field}: unknown field`,
+      );
+      expect(auditor.createEvent).not.toHaveBeenCalled();
+      const calls = Object.values(fleet.control.counts().argo).flatMap(x =>
+        Object.keys(x),
+      );
+      expect(calls.filter(k => k.startsWith('POST'))).toEqual([]);
+    },
+  );
+
   it('answers 404 for an application of another entity', async () => {
     const res = await request(backend.server)
       .post(

@@ -525,6 +525,37 @@ describe('promotion routes against the simulated fleet', () => {
     expect(badVersion.status).toBe(400);
     expect(badVersion.body.error.message).toContain('body.version');
 
+    // An unknown field is refused, named, and nothing is promoted (a typo of `version` would
+    // otherwise promote the version `from` runs).
+    const before = (await as(ALICE).get(`${base}/promotions`)).body.items
+      .length;
+    const typo = await as(ALICE).post(`${base}/promotions`, {
+      from: 'dev',
+      to: 'staging',
+      verison: '1.3.2',
+    });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toBe('Invalid body.verison: unknown field');
+    const previewTypo = await as(ALICE).post(`${base}/promotions/preview`, {
+      from: 'dev',
+      to: 'staging',
+      previewId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(previewTypo.body.error.message).toBe(
+      'Invalid body.previewId: unknown field',
+    );
+    expect((await as(ALICE).get(`${base}/promotions`)).body.items).toHaveLength(
+      before,
+    );
+    const approveWithJunk = await as(BOB).post(
+      '/api/gitops/promotions/00000000-0000-4000-8000-000000000000/approve',
+      { force: true },
+    );
+    expect(approveWithJunk.status).toBe(400);
+    expect(approveWithJunk.body.error.message).toBe(
+      'Invalid body.force: unknown field',
+    );
+
     const badId = await as(BOB).post('/api/gitops/promotions/nope/approve');
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toContain('path.id');

@@ -11,7 +11,7 @@ import type {
 import type { auditedActions } from './audited';
 import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
-import { appParams, parse, rollbackBody } from './parse';
+import { appParams, emptyBody, parse, rollbackBody } from './parse';
 
 const PERMISSIONS = {
   sync: gitopsApplicationSyncPermission,
@@ -33,6 +33,7 @@ export function applicationRoutes(
     async (req, res) => {
       const params = parse(appParams, req.params, 'path');
       const action = params.action as ApplicationAction;
+      if (action !== 'rollback') parse(emptyBody, req.body ?? {}, 'body');
       const body =
         action === 'rollback'
           ? parse(rollbackBody, req.body ?? {}, 'body')

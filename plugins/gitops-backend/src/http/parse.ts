@@ -10,11 +10,26 @@ export function parse<T extends z.ZodTypeAny>(
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const field = [where, ...(issue?.path ?? [])].join('.');
-    throw new InputError(`Invalid ${field}: ${issue?.message ?? 'invalid'}`);
+    const path = [where, ...(issue?.path ?? [])];
+    // A strict schema's extra key: name that key, so a typo ("sycn", "verison") is obvious.
+    if (issue?.code === 'unrecognized_keys') {
+      throw new InputError(
+        `Invalid ${[...path, String(issue.keys[0])].join('.')}: unknown field`,
+      );
+    }
+    throw new InputError(
+      `Invalid ${path.join('.')}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }
+
+/**
+ * The body of a write that takes no input (sync, refresh, approve, ...): absent or `{}`. Anything
+ * else is refused before the write runs, so a client that thinks it passes options (a revision
+ * to sync, `prune`) learns they are not applied instead of seeing a sync it did not ask for.
+ */
+export const emptyBody = z.object({}).strict();
 
 const segment = z
   .string()
@@ -34,9 +49,11 @@ export const appParams = entityParams.extend({
   action: z.enum(['sync', 'refresh', 'rollback']),
 });
 
-export const rollbackBody = z.object({
-  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-});
+export const rollbackBody = z
+  .object({
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
 
 export const promotionParams = z.object({
   id: z.string().uuid('must be a promotion id'),
@@ -53,12 +70,14 @@ export const promotionBody = (environments: string[]) => {
   const env = z.string().refine(e => environments.includes(e), {
     message: `must be one of ${environments.join(', ')}`,
   });
-  return z.object({
-    from: env,
-    to: env,
-    version: versionField.optional(),
-    previewId: z.string().uuid('must be a preview id').optional(),
-  });
+  return z
+    .object({
+      from: env,
+      to: env,
+      version: versionField.optional(),
+      previewId: z.string().uuid('must be a preview id').optional(),
+    })
+    .strict();
 };
 
 /** `?costWindow=` / `?window=`: one of the configured cost windows. */

@@ -26,7 +26,13 @@ import {
 import type { auditedActions } from './audited';
 import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
-import { entityParams, parse, promotionBody, promotionParams } from './parse';
+import {
+  emptyBody,
+  entityParams,
+  parse,
+  promotionBody,
+  promotionParams,
+} from './parse';
 
 /** The service names the field of a bad input (`to: ...`); the API names it `body.to`. */
 function inBody(error: unknown): unknown {
@@ -75,7 +81,7 @@ export function promotionRoutes(
     return promotions;
   };
   const bodySchema = promotionBody(deps.environments);
-  const previewSchema = bodySchema.omit({ previewId: true });
+  const previewSchema = bodySchema.omit({ previewId: true }).strict();
 
   /** The signed-in user (a service cannot promote) with the refs they own through. */
   const actorOf = async (
@@ -195,6 +201,7 @@ export function promotionRoutes(
       allow: ['user'],
     });
     const params = parse(promotionParams, req.params, 'path');
+    parse(emptyBody, req.body ?? {}, 'body');
     const existing = await promotionService.get(params.id);
     if (!existing || existing.state === 'previewed') {
       throw new NotFoundError(`Promotion ${params.id} not found`);
