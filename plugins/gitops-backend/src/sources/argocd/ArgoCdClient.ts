@@ -43,12 +43,16 @@ export class ArgoCdClient {
   private readonly timeoutMs: number;
   private readonly listTimeoutMs: number;
   private readonly session: ArgoSession;
+  private readonly streamIdleMs: number;
 
   constructor(
     config: ArgoInstanceConfig,
     clock: GitopsClock,
     private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+    /** Tests shorten how long a stream may be silent after its first message. */
+    tuning: { streamIdleMs?: number } = {},
   ) {
+    this.streamIdleMs = tuning.streamIdleMs ?? STREAM_IDLE_MS;
     this.name = config.name;
     this.baseUrl = config.url.replace(/\/+$/, '');
     this.webUrl = (config.webUrl ?? config.url).replace(/\/+$/, '');
@@ -192,6 +196,12 @@ export class ArgoCdClient {
     resourceVersion?: string;
     onEvent: (event: ArgoStreamEvent) => void;
     signal: AbortSignal;
+    /**
+     * How long to wait for the first message. The gateway sends its headers with the first
+     * message, so a quiet instance sends nothing at all: the informer passes its resync
+     * interval, so that quiet is not taken for a dead stream (and re-listed every minute).
+     */
+    firstMessageTimeoutMs?: number;
   }): Promise<void> {
     const query = new URLSearchParams({ fields: WATCH_FIELDS.join(',') });
     if (options.resourceVersion) {
@@ -205,9 +215,9 @@ export class ArgoCdClient {
             authorization: `Bearer ${token}`,
             accept: 'text/event-stream',
           },
-          // The gateway sends its headers with the first message or keepalive (15 s), not before.
-          connectTimeoutMs: STREAM_IDLE_MS,
-          idleTimeoutMs: STREAM_IDLE_MS,
+          // No headers before the first message; then a keepalive every 15 s at least.
+          connectTimeoutMs: options.firstMessageTimeoutMs ?? this.streamIdleMs,
+          idleTimeoutMs: this.streamIdleMs,
           signal: options.signal,
           secrets: this.secrets,
           fetchFn: this.fetchFn,

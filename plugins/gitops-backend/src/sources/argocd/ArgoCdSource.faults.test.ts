@@ -32,7 +32,7 @@ describe('ArgoCdSource under stream and list faults', () => {
     await fleet.clock.advance(20_000);
   });
 
-  function run() {
+  function run(tuning: { streamIdleMs?: number } = {}) {
     const a = fleet.argo[1];
     const lines: string[] = [];
     const store = new AppStore();
@@ -48,6 +48,8 @@ describe('ArgoCdSource under stream and list faults', () => {
       new ArgoCdClient(
         { name: a.name, url: a.url, token: a.token, timeoutMs: 1000 },
         { now: () => fleet.clock.now() },
+        undefined,
+        tuning,
       ),
       {
         logger: capturingLogger(lines),
@@ -96,8 +98,9 @@ describe('ArgoCdSource under stream and list faults', () => {
       initiatedBy: { username: 'alice' },
     });
 
-  it('a quiet stream stays open past the call timeout (the gateway answers with the first message)', async () => {
-    const r = run();
+  it('a quiet stream stays open past the call and idle timeouts until the resync (the gateway answers with the first message)', async () => {
+    // Silence after the first message is a dead stream after 1 s here; before it, it is quiet.
+    const r = run({ streamIdleMs: 1000 });
     await waitFor(() => r.state() === 'ok', 10_000, 'the first list');
     const streams = () =>
       fleet.control.counts().argo['argocd-prod']?.[
@@ -105,8 +108,10 @@ describe('ArgoCdSource under stream and list faults', () => {
       ] ?? 0;
     await waitFor(() => streams() >= 1, 10_000, 'the stream');
     const before = streams();
-    await new Promise(resolve => setTimeout(resolve, 2500)); // 2.5 × the 1 s call timeout
+    const listed = r.lists();
+    await new Promise(resolve => setTimeout(resolve, 2500)); // 2.5 × both timeouts
     expect(streams()).toBe(before);
+    expect(r.lists()).toBe(listed);
     expect(r.states.every(s => s.state === 'ok')).toBe(true);
     await sync();
     await waitFor(

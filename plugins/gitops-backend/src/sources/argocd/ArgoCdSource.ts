@@ -66,6 +66,8 @@ export class ArgoCdSource implements DeploymentSource {
           this.client.watchApplications({
             resourceVersion,
             signal: watchSignal,
+            // The informer ends the watch at the resync: quiet until then is fine.
+            firstMessageTimeoutMs: this.options.resyncMs + 60_000,
             onEvent: event => {
               const app = this.app(event.application);
               if (event.type === 'DELETED') sink.remove(app);
