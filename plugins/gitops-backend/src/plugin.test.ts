@@ -182,6 +182,23 @@ describe('gitopsPlugin against the simulated fleet', () => {
       overviewPath('payments-api', '?costWindow=30d'),
     ).set('If-None-Match', first.headers.etag);
     expect(month.status).toBe(200);
+    // The tab's other reads revalidate the same way, promotions included, even with
+    // `Cache-Control: no-cache` (which Express's own ETag check answers with a 200).
+    for (const part of ['history', 'resources', 'promotions']) {
+      const path = overviewPath('payments-api').replace(
+        '/overview',
+        `/${part}`,
+      );
+      const read = await get(path);
+      expect(read.status).toBe(200);
+      const revalidated = await get(path)
+        .set('If-None-Match', read.headers.etag)
+        .set('Cache-Control', 'no-cache');
+      expect({ part, status: revalidated.status }).toEqual({
+        part,
+        status: 304,
+      });
+    }
   });
 
   it('serves cost over another offered window from the store, and refuses others', async () => {

@@ -33,6 +33,7 @@ import {
   promotionBody,
   promotionParams,
 } from './parse';
+import { sendJson } from './cachedJson';
 
 /** The service names the field of a bad input (`to: ...`); the API names it `body.to`. */
 function inBody(error: unknown): unknown {
@@ -116,7 +117,8 @@ export function promotionRoutes(
           items: (await promotions.list(ref)).map(toApiPromotion),
         }
       : { configured: false, items: [] };
-    res.json(body);
+    // Revalidated on every Signals message of the entity: unchanged, it is a 304.
+    sendJson(req, res, JSON.stringify(body));
   });
 
   router.post(`${ENTITY_BASE}/promotions/preview`, async (req, res) => {
