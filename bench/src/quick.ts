@@ -38,11 +38,10 @@ export async function runQuickBench(options: {
   workDir: string;
   ports: { control: number; ours: number };
   log?: (line: string) => void;
-}): Promise<{ failures: string[]; notes: string[]; levels: LevelResult[] }> {
+}): Promise<{ failures: string[]; levels: LevelResult[] }> {
   const { workDir } = options;
   const logDir = path.join(workDir, 'logs');
   const failures: string[] = [];
-  const notes: string[] = [];
   const levels: LevelResult[] = [];
   try {
     const fleet = await startFleetProcess({
@@ -126,7 +125,6 @@ export async function runQuickBench(options: {
     }
     const revalidation = await check304(backend, entities[0]);
     failures.push(...revalidation.failures);
-    notes.push(...revalidation.notes);
     const windows = await backend.probe!.listWindows();
     options.log?.(
       `full lists: ${windows
@@ -134,9 +132,8 @@ export async function runQuickBench(options: {
         .join(' + ')} (${INSTANCES} instances)`,
     );
     failures.push(...checkListsOnlyAtStart(windows, INSTANCES));
-    if (notes.length) options.log?.(`notes: ${notes.join('; ')}`);
   } finally {
     await stopAll();
   }
-  return { failures, notes, levels };
+  return { failures, levels };
 }
