@@ -1,8 +1,7 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
-import type { JsonObject } from '@backstage/types';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { gitopsApiRef } from '../api';
 import { mockGitopsApi } from '../__testUtils__/renderWithGitops';
 import {
@@ -10,23 +9,8 @@ import {
   paymentsEntity,
   paymentsOverview,
 } from '../__testUtils__/fixtures';
+import { fakeSignals } from '../__testUtils__/signals';
 import { useEntityOverview } from './useEntityOverview';
-
-/** A SignalApi that lets the test publish on a channel, like the signals backend would. */
-function fakeSignals() {
-  const subscribers = new Map<string, Set<(m: JsonObject) => void>>();
-  const api: SignalApi = {
-    subscribe(channel, onMessage) {
-      const set = subscribers.get(channel) ?? new Set();
-      set.add(onMessage as (m: JsonObject) => void);
-      subscribers.set(channel, set);
-      return { unsubscribe: () => set.delete(onMessage as any) };
-    },
-  };
-  const publish = (channel: string, message: JsonObject) =>
-    act(() => subscribers.get(channel)?.forEach(fn => fn(message)));
-  return { api, publish, subscribers };
-}
 
 const Version = ({ label }: { label: string }) => {
   const { value } = useEntityOverview();
