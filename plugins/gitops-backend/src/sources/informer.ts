@@ -61,7 +61,12 @@ export async function runInformer(
       failures = 0;
       options.setStatus({ state: 'ok' });
       const resync = new AbortController();
-      const timer = setTimeout(() => resync.abort(), options.resyncMs);
+      // Up to 10 % later at random (client-go randomises its watch timeouts the same way):
+      // instances started together do not re-list together, one burst of parsing at a time.
+      const timer = setTimeout(
+        () => resync.abort(),
+        options.resyncMs * (1 + Math.random() * 0.1),
+      );
       try {
         await options.watch(
           resourceVersion,
