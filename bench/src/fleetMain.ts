@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startFleet } from '@internal/fleet-simulator';
+import { runUntilStopped, startFleet } from '@internal/fleet-simulator';
 
 async function main() {
   const [json, outDir] = process.argv.slice(2);
@@ -40,13 +40,7 @@ async function main() {
   console.log(
     `fleet up: ${fleet.argo.length} Argo CD instances, control ${fleet.controlUrl}`,
   );
-  const shutdown = async () => {
-    await fleet.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
-  setInterval(() => undefined, 1 << 30);
+  runUntilStopped(fleet);
 }
 
 main().catch(e => {

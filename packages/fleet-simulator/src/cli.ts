@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startFleet } from './fleet';
+import { runUntilStopped } from './runUntilStopped';
 import { USAGE, optionsFromArgs, parseArgs } from './cliOptions';
 
 async function main() {
@@ -38,14 +39,7 @@ async function main() {
   console.log(`  git   ${fleet.git.url}`);
   console.log(`  control ${fleet.controlUrl}/control/counts`);
   console.log(`  app-config fragment: ${configOut}`);
-  const shutdown = async () => {
-    await fleet.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
-  // Keep the process alive: the services' timers are unref'd.
-  setInterval(() => undefined, 1 << 30);
+  runUntilStopped(fleet);
 }
 
 main().catch(e => {

@@ -1,4 +1,5 @@
 export { startFleet } from './fleet';
+export { runUntilStopped } from './runUntilStopped';
 export type {
   Fleet,
   FleetOptions,
