@@ -1,13 +1,20 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { SourceState } from '@internal/backstage-plugin-gitops-node';
 import { describeError } from '../util/errors';
+import { ListGate } from './listGate';
 
 /** How an informer lists and watches one upstream. */
 export type InformerOptions = {
   /** For log lines, e.g. `argocd argocd-main`. */
   name: string;
-  /** A complete list, handed to the store; answers the version to watch from. */
-  list(signal: AbortSignal): Promise<{ resourceVersion?: string }>;
+  /**
+   * A complete list, handed to the store; answers the version to watch from. It calls
+   * `takeTurn` once the answer has started and before parsing it (see `ListGate`).
+   */
+  list(
+    signal: AbortSignal,
+    takeTurn: () => Promise<void>,
+  ): Promise<{ resourceVersion?: string }>;
   /** Changes after `resourceVersion`; resolves when aborted, rejects when the stream ends or breaks. */
   watch(
     resourceVersion: string | undefined,
@@ -20,6 +27,8 @@ export type InformerOptions = {
   secrets?: string[];
   /** Waits after failures: doubling from `min` up to `max` (default 1 s … 60 s). */
   retryMs?: { min: number; max: number };
+  /** Whose turn it is to list, shared by the informers of one backend (default: its own). */
+  gate?: ListGate;
 };
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -47,12 +56,24 @@ export async function runInformer(
 ): Promise<void> {
   const { logger } = options;
   const retry = options.retryMs ?? { min: 1000, max: 60_000 };
+  const gate = options.gate ?? new ListGate();
   let listed = false;
   let failures = 0;
   let lastError: string | undefined;
+  /** The turn taken at the resync while the stream still ran, if it was. */
+  let turn: (() => void) | undefined;
   while (!signal.aborted) {
     try {
-      const { resourceVersion } = await options.list(signal);
+      const takeTurn = async () => {
+        turn ??= await gate.acquire(signal);
+      };
+      let resourceVersion: string | undefined;
+      try {
+        ({ resourceVersion } = await options.list(signal, takeTurn));
+      } finally {
+        turn?.();
+        turn = undefined;
+      }
       listed = true;
       if (lastError) {
         logger.info(`gitops: ${options.name} recovered`);
@@ -61,21 +82,27 @@ export async function runInformer(
       failures = 0;
       options.setStatus({ state: 'ok' });
       const resync = new AbortController();
+      const watching = AbortSignal.any([signal, resync.signal]);
       // Up to 10 % later at random (client-go randomises its watch timeouts the same way):
-      // instances started together do not re-list together, one burst of parsing at a time.
-      const timer = setTimeout(
-        () => resync.abort(),
-        options.resyncMs * (1 + Math.random() * 0.1),
-      );
-      try {
-        await options.watch(
-          resourceVersion,
-          AbortSignal.any([signal, resync.signal]),
+      // instances started together do not re-list together. The stream stays open until this
+      // instance's turn to list has come, so nothing is missed while another one lists.
+      const timer = setTimeout(() => {
+        gate.acquire(watching).then(
+          release => {
+            turn = release;
+            resync.abort();
+          },
+          () => {},
         );
+      }, options.resyncMs * (1 + Math.random() * 0.1));
+      try {
+        await options.watch(resourceVersion, watching);
       } catch (error) {
         if (!resync.signal.aborted) throw error;
       } finally {
         clearTimeout(timer);
+        // The stream ended before the turn came: stop waiting (the loop asks again).
+        resync.abort();
       }
     } catch (error) {
       if (signal.aborted) return;

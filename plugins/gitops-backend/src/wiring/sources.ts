@@ -12,10 +12,12 @@ import type {
 import type { GitopsConfig } from '../config';
 import { ArgoCdClient } from '../sources/argocd/ArgoCdClient';
 import { ArgoCdSource } from '../sources/argocd/ArgoCdSource';
+import { ListGate } from '../sources/listGate';
 import { AllocationCostClient } from '../sources/cost/AllocationCostClient';
 import { VeleroSource } from '../sources/velero/VeleroSource';
 import type { GitopsStore } from '../store/GitopsStore';
 import type { GitopsClock } from '../util/clock';
+import { upstreamTlsOf } from './upstreamTls';
 
 /** What backend modules added through the extension points, before the plugin starts. */
 export type AddedSources = {
@@ -60,14 +62,22 @@ export async function buildSources(options: {
 }) {
   const { config, logger } = options;
   const context = { config: options.rootConfig, logger };
+  // Each upstream's own CA or no verification, never the process's.
+  const tls = upstreamTlsOf(config, logger);
+  // The Argo CD instances take turns to parse their full lists (see ListGate).
+  const listGate = new ListGate();
   const deployments = unique(
     [
       ...config.argocd.instances.map(
-        instance =>
-          new ArgoCdSource(new ArgoCdClient(instance, options.clock), {
-            logger,
-            resyncMs: config.argocd.resyncMinutes * 60_000,
-          }),
+        (instance, i) =>
+          new ArgoCdSource(
+            new ArgoCdClient(instance, options.clock, tls.argocd(i)),
+            {
+              logger,
+              resyncMs: config.argocd.resyncMinutes * 60_000,
+              listGate,
+            },
+          ),
       ),
       ...(await resolve(options.added.deployments, context)),
     ],
@@ -76,7 +86,9 @@ export async function buildSources(options: {
   );
   const costs = unique(
     [
-      ...config.cost.clusters.map(c => new AllocationCostClient(c)),
+      ...config.cost.clusters.map(
+        (c, i) => new AllocationCostClient(c, tls.cost(i)),
+      ),
       ...(await resolve(options.added.costs, context)),
     ],
     s => s.cluster,
@@ -84,13 +96,15 @@ export async function buildSources(options: {
   );
   const backups = unique(
     [
-      ...config.velero.clusters.map(c => new VeleroSource(c, { logger })),
+      ...config.velero.clusters.map(
+        (c, i) => new VeleroSource(c, { logger, tls: tls.velero(i) }),
+      ),
       ...(await resolve(options.added.backups, context)),
     ],
     s => s.cluster,
     'backup source',
   );
-  return { deployments, costs, backups };
+  return { deployments, costs, backups, close: tls.close };
 }
 
 /** Makes the sources known to the store (before the first view is computed). */

@@ -133,7 +133,10 @@ export class ArgoCdClient {
    */
   async listApplications(
     onApp: (app: ArgoApplication) => void,
-    options: ArgoCallOptions = {},
+    options: ArgoCallOptions & {
+      /** Awaited once the answer has started, before its body is parsed. */
+      beforeBody?: () => Promise<void>;
+    } = {},
   ): Promise<{ resourceVersion?: string; count: number }> {
     const query = new URLSearchParams({ fields: LIST_FIELDS.join(',') });
     const url = `${this.baseUrl}/api/v1/applications?${query}`;
@@ -155,6 +158,7 @@ export class ArgoCdClient {
     let index = 0;
     let result;
     try {
+      await options.beforeBody?.();
       result = await parseJsonStream(body, ['items', '*'], ({ value }) => {
         const parsed = argoApplicationSchema.safeParse(value);
         if (!parsed.success) {

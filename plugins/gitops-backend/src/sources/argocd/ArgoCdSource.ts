@@ -6,6 +6,7 @@ import type {
   DeploymentSource,
 } from '@internal/backstage-plugin-gitops-node';
 import { runInformer } from '../informer';
+import type { ListGate } from '../listGate';
 import type { ArgoCdClient } from './ArgoCdClient';
 import { toDeploymentApp } from './mapping';
 import { mergeResources } from './resources';
@@ -29,6 +30,8 @@ export class ArgoCdSource implements DeploymentSource {
       logger: LoggerService;
       resyncMs: number;
       retryMs?: { min: number; max: number };
+      /** Shared by the instances of one backend: one list parsed at a time. */
+      listGate?: ListGate;
     },
   ) {}
 
@@ -52,12 +55,12 @@ export class ArgoCdSource implements DeploymentSource {
     return runInformer(
       {
         name: `argocd ${this.name}`,
-        list: async listSignal => {
+        list: async (listSignal, takeTurn) => {
           const apps: DeploymentApp[] = [];
           const result = await this.client.listApplications(
             raw =>
               apps.push(toDeploymentApp(this.name, raw, { detailed: false })),
-            { signal: listSignal },
+            { signal: listSignal, beforeBody: takeTurn },
           );
           await sink.replaceAll(apps);
           return result;
@@ -79,6 +82,7 @@ export class ArgoCdSource implements DeploymentSource {
         retryMs: this.options.retryMs,
         logger: this.options.logger,
         secrets: this.client.secrets,
+        gate: this.options.listGate,
       },
       signal,
     );
