@@ -128,6 +128,7 @@ async function scalePoint(
     log(
       `  idle: RSS ${point.idleRssMb} MB, after a full GC ${afterGc.rssMb} MB (heap used ${afterGc.heapUsedMb} MB), ${point.aboveHostMb} MB above the host`,
     );
+    log(`  after the GC: ${JSON.stringify(afterGc)}`);
     const specs: LevelSpec[] = [1, args.viewers].map(viewers => ({
       name: `overview-${viewers}`,
       page: oursOverviewPage,

@@ -145,6 +145,7 @@ export async function runSession(s: Session): Promise<PluginRun> {
   log(
     `  idle: RSS ${run.idleRssMb} MB (after a full GC ${afterGc.rssMb} MB, heap used ${afterGc.heapUsedMb} MB), CPU ${run.idleCpuPercent} %`,
   );
+  log(`  after the GC: ${JSON.stringify(afterGc)}`);
 
   const watch =
     backend.id === 'ours' ? watchArgoChanges(fleet.argo) : undefined;

@@ -152,7 +152,31 @@ function start(out: string) {
     gc();
     gc();
     const m = process.memoryUsage();
-    return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) };
+    // Where the RSS goes: V8's spaces (committed vs used), buffers outside the heap.
+    const spaces = Object.fromEntries(
+      v8
+        .getHeapSpaceStatistics()
+        .map(s => [
+          s.space_name,
+          {
+            committedMb: mb(s.physical_space_size),
+            usedMb: mb(s.space_used_size),
+          },
+        ]),
+    );
+    const snapshotDir = process.env.BENCH_PROBE_HEAP_SNAPSHOT_DIR;
+    if (snapshotDir)
+      v8.writeHeapSnapshot(
+        `${snapshotDir}/${process.pid}-${Date.now()}.heapsnapshot`,
+      );
+    return {
+      rssMb: mb(m.rss),
+      heapUsedMb: mb(m.heapUsed),
+      heapTotalMb: mb(m.heapTotal),
+      externalMb: mb(m.external),
+      arrayBuffersMb: mb(m.arrayBuffers),
+      spaces,
+    };
   };
   process.on('SIGUSR2', () => {
     let afterGc: ReturnType<typeof afterFullGc> | undefined;

@@ -28,6 +28,17 @@ export interface ListWindow {
   rssMb: number;
 }
 
+/** RSS and V8's heap right after a full garbage collection, with where the rest of the RSS is. */
+export interface MemoryAfterGc {
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb?: number;
+  externalMb?: number;
+  arrayBuffersMb?: number;
+  /** Per V8 space (old, new, code, large objects …): committed and used. */
+  spaces?: Record<string, { committedMb: number; usedMb: number }>;
+}
+
 /** The window between two marks: event-loop delay and outgoing calls by kind. */
 export interface MarkRecord {
   type: 'mark';
@@ -39,7 +50,7 @@ export interface MarkRecord {
   totals: Record<string, number>;
   memoryMb: Record<string, number>;
   /** When the bench asked: RSS and heap used right after a full garbage collection. */
-  afterGc?: { rssMb: number; heapUsedMb: number };
+  afterGc?: MemoryAfterGc;
 }
 
 type ProbeRecord = ListWindow | MarkRecord;
@@ -62,7 +73,7 @@ export class ProbeReader {
   }
 
   /** Memory after a full garbage collection (also closes the probe's current window). */
-  async memoryAfterGc(): Promise<{ rssMb: number; heapUsedMb: number }> {
+  async memoryAfterGc(): Promise<MemoryAfterGc> {
     await fs.writeFile(`${this.file}.gc`, '');
     const mark = await this.mark();
     if (!mark.afterGc) throw new Error('the probe did not collect');
