@@ -7,10 +7,16 @@ export interface FleetEndpoints {
   git: { url: string; branch: string };
   /** Base URL of the control server, which also serves the repo's files over HTTP. */
   controlUrl?: string;
+  /** With HTTPS: the CA (PEM) every Argo CD, cost and kube API's certificate chains to. */
+  caCert?: string;
 }
 
-/** The `gitops:` app-config block the backend reads (see README). */
+/**
+ * The `gitops:` app-config block the backend reads (see README). With HTTPS each Argo CD
+ * instance and cost engine carries `caCert`; a Velero cluster's kubeconfig carries the CA.
+ */
 export function buildAppConfig(e: FleetEndpoints): Record<string, unknown> {
+  const ca = e.caCert ? { caCert: e.caCert } : {};
   return {
     gitops: {
       environments: ['dev', 'staging', 'prod'],
@@ -18,8 +24,10 @@ export function buildAppConfig(e: FleetEndpoints): Record<string, unknown> {
         instances: e.argo.map(a => ({
           name: a.name,
           url: a.url,
+          webUrl: a.webUrl,
           username: a.username,
           password: a.password,
+          ...ca,
         })),
       },
       cost: {
@@ -28,6 +36,7 @@ export function buildAppConfig(e: FleetEndpoints): Record<string, unknown> {
           type: c.type,
           url: c.url,
           currency: 'USD',
+          ...ca,
         })),
       },
       velero: {

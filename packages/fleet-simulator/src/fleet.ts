@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ClockMode, FleetClock, SimClock } from './clock';
+import { FleetClock, SimClock } from './clock';
 import { GitRepo } from './git/repo';
 import { seedRepo } from './seed/seedRepo';
 import { ArgoInstance, ArgoBehaviour } from './argocd/instance';
@@ -10,7 +10,8 @@ import { argoApp } from './argocd/server';
 import { GitPoller } from './argocd/gitsync';
 import { Reconciler } from './argocd/reconcile';
 import { addFillerApps } from './argocd/filler';
-import { SimService } from './util/service';
+import { SimService, type ServiceTls } from './util/service';
+import { generateFleetTls } from './util/tls';
 import { costApp } from './cost/server';
 import { workloadsFromApps } from './cost/workloads';
 import { VeleroCluster } from './kube/velero';
@@ -20,64 +21,23 @@ import { writeKubeconfig } from './kube/kubeconfig';
 import { FleetControl, createControl, controlApp } from './control';
 import { buildAppConfig, FleetEndpoints } from './config';
 import { stringify } from 'yaml';
+import {
+  DEFAULT_TLS,
+  normalisePrefix,
+  type ArgoEndpoint,
+  type CostEndpoint,
+  type FleetOptions,
+  type KubeEndpoint,
+} from './fleetOptions';
 
-export interface FleetOptions {
-  /** Where `gitops.git` (bare) and the kubeconfigs are written. Created if missing. */
-  dir: string;
-  /** 'manual' for tests (advance it), 'real' (default) for the start command. */
-  clock?: ClockMode;
-  /** Simulated start time in manual mode (default: now). */
-  startTime?: Date;
-  /** Number of Argo CD instances (default 2: argocd-main, argocd-prod; extras argocd-3...). */
-  instances?: number;
-  /** Synthetic filler apps per instance (default 6), up to 10,000. */
-  appsPerInstance?: number;
-  /** status.history entries kept per app (default 10). */
-  historyDepth?: number;
-  /** Number of clusters for cost + kube APIs (default 2: cluster-main, cluster-prod). */
-  clusters?: number;
-  host?: string;
-  /** Fixed ports (index = instance/cluster index); 0 or missing = ephemeral. */
-  ports?: {
-    argo?: number[];
-    cost?: number[];
-    kube?: number[];
-    control?: number;
-  };
-  /** Admin password for every instance (default: random per instance). */
-  password?: string;
-  /** Session token lifetime (default 86400 s). */
-  tokenTtlSeconds?: number;
-  /** Git poll interval in real-clock mode (default 2000 ms; 0 disables). */
-  gitPollIntervalMs?: number;
-  /** Sync/health/auto-sync timings and bad images, see ArgoBehaviour. */
-  argo?: Partial<ArgoBehaviour>;
-  /** Kubernetes API: watch cache size (events per cluster) and BOOKMARK interval (real time). */
-  kube?: { watchWindow?: number; bookmarkIntervalMs?: number };
-  /** Clusters whose BackupStorageLocation starts Unavailable. */
-  unavailableBackupLocations?: string[];
-  /** Seed for all deterministic variation (costs, backups, fault sampling). */
-  seed?: number;
-}
-
-export interface ArgoEndpoint {
-  name: string;
-  url: string;
-  username: string;
-  password: string;
-  token: string;
-}
-export interface CostEndpoint {
-  cluster: string;
-  type: 'kubecost' | 'opencost';
-  url: string;
-}
-export interface KubeEndpoint {
-  cluster: string;
-  url: string;
-  token: string;
-  kubeconfigPath: string;
-}
+export { DEFAULT_TLS } from './fleetOptions';
+export type {
+  ArgoEndpoint,
+  ArgoInstanceOptions,
+  CostEndpoint,
+  FleetOptions,
+  KubeEndpoint,
+} from './fleetOptions';
 
 export interface Fleet {
   argo: ArgoEndpoint[];
@@ -85,6 +45,8 @@ export interface Fleet {
   kube: KubeEndpoint[];
   git: { bareRepoPath: string; url: string; branch: string };
   controlUrl: string;
+  /** With HTTPS: the run's CA (PEM, and the file it is written to, `<dir>/fleet-ca.pem`). */
+  tls?: { caCert: string; caFile: string };
   clock: FleetClock;
   control: FleetControl;
   /** The `gitops:` app-config block (as an object with a top-level `gitops` key). */
@@ -125,7 +87,24 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     ...opts.argo,
   };
 
+  // Key generation runs on Node's thread pool while the seed repo is written.
+  const tlsPending =
+    opts.tls ?? DEFAULT_TLS ? generateFleetTls({ host }) : undefined;
+  tlsPending?.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
   const seeded = await seedRepo(dir, clock.now());
+  let tls: Fleet['tls'];
+  let serviceTls: ServiceTls | undefined;
+  if (tlsPending) {
+    const generated = await tlsPending;
+    const caFile = path.join(dir, 'fleet-ca.pem');
+    await fs.writeFile(caFile, generated.caCert);
+    tls = { caCert: generated.caCert, caFile };
+    // The chain (leaf, then CA) as servers usually send it: an untrusting client meets the CA.
+    serviceTls = {
+      key: generated.key,
+      cert: generated.cert + generated.caCert,
+    };
+  }
   const repo = new GitRepo(seeded.bareRepoPath, 'main');
   const nInstances = Math.max(1, opts.instances ?? 2);
   const instances = Array.from(
@@ -177,7 +156,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       host,
       opts.ports?.argo?.[i] ?? 0,
       seedNum + i,
+      serviceTls,
     );
+    const prefix = normalisePrefix(opts.argoInstances?.[i]?.pathPrefix);
     svc.app = argoApp({
       instance: inst,
       auth,
@@ -186,6 +167,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       refresh: async () => void (await gitSync.poll()),
       seed: seedNum + i,
       keepaliveMs: behaviour.streamKeepaliveMs,
+      pathPrefix: prefix,
     });
     await svc.listen();
     services.push(svc);
@@ -193,7 +175,10 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     argo.push({
       name: inst.name,
       get url() {
-        return svc.url;
+        return svc.url + prefix;
+      },
+      get webUrl() {
+        return svc.url + prefix;
       },
       username: auth.username,
       password: auth.password,
@@ -223,6 +208,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       host,
       opts.ports?.cost?.[ci] ?? 0,
       seedNum + 100 + ci,
+      serviceTls,
     );
     csvc.app = costApp({
       cluster,
@@ -261,6 +247,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       host,
       opts.ports?.kube?.[ci] ?? 0,
       seedNum + 200 + ci,
+      serviceTls,
     );
     ksvc.app = kubeApp({
       cluster,
@@ -273,7 +260,12 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     services.push(ksvc);
     kubeServices.push(ksvc);
     const kubeconfigPath = path.join(dir, `kubeconfig-${cluster}.yaml`);
-    await writeKubeconfig(kubeconfigPath, cluster, ksvc.url, token);
+    await writeKubeconfig(kubeconfigPath, {
+      cluster,
+      server: ksvc.url,
+      token,
+      caCert: tls?.caCert,
+    });
     kube.push({ cluster, url: ksvc.url, token, kubeconfigPath });
   }
 
@@ -297,7 +289,13 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     url: seeded.url,
     branch: 'main',
   };
-  const endpoints: FleetEndpoints = { argo, cost, kube, git };
+  const endpoints: FleetEndpoints = {
+    argo,
+    cost,
+    kube,
+    git,
+    caCert: tls?.caCert,
+  };
   const control = createControl({
     argo: argoServices,
     argoAuth,
@@ -307,6 +305,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     clock,
     poll: () => gitSync.poll(),
   });
+  // Plain HTTP: test tooling, and Backstage's UrlReader reads the repo's files from it.
   const controlService = new SimService(
     'control',
     host,
@@ -333,6 +332,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     get controlUrl() {
       return controlService.url;
     },
+    tls,
     clock,
     control,
     appConfig: () =>

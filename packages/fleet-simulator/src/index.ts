@@ -1,12 +1,15 @@
-export { startFleet } from './fleet';
+export { startFleet, DEFAULT_TLS } from './fleet';
 export { runUntilStopped } from './runUntilStopped';
 export type {
   Fleet,
   FleetOptions,
   ArgoEndpoint,
+  ArgoInstanceOptions,
   CostEndpoint,
   KubeEndpoint,
 } from './fleet';
+export { generateFleetTls } from './util/tls';
+export type { FleetTls } from './util/tls';
 export { SimClock } from './clock';
 export type { FleetClock, ClockMode } from './clock';
 export type { FleetControl } from './control';

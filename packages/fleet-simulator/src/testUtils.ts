@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { git } from './git/git';
@@ -10,24 +11,24 @@ export async function tempDir(prefix = 'fleet-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
+/** A logged-in Argo client; on an HTTPS fleet it trusts the fleet's CA. */
 export async function argoClient(fleet: Fleet, instance: string) {
   const a = fleet.argo.find(x => x.name === instance)!;
-  const login = await fetch(`${a.url}/api/v1/session`, {
+  const ca = fleet.tls?.caCert;
+  const login = await request(`${a.url}/api/v1/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: a.username, password: a.password }),
+    body: { username: a.username, password: a.password },
+    ca,
   });
-  const { token } = (await login.json()) as { token: string };
+  const { token } = login.json() as { token: string };
   const call = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${a.url}${p}`, {
+    const res = await request(`${a.url}${p}`, {
       method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}` },
+      body,
+      ca,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: res.json() };
   };
   return {
     token,
@@ -93,6 +94,7 @@ export interface RawStream {
 export function openRawStream(
   url: string,
   headers: Record<string, string>,
+  opts: { ca?: string } = {},
 ): RawStream {
   let buf = '';
   const waiters: Array<() => void> = [];
@@ -103,7 +105,8 @@ export function openRawStream(
   });
   let req!: http.ClientRequest;
   const response = new Promise<http.IncomingMessage>((resolve, reject) => {
-    req = http.get(url, { headers }, res => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    req = get(url, { headers, ca: opts.ca }, res => {
       resolve(res);
       res.setEncoding('utf8');
       res.on('data', chunk => {
@@ -156,4 +159,66 @@ export function sseMessages(text: string): any[] {
         return l.slice(6);
       }
     });
+}
+
+export interface TestResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json(): any;
+}
+
+/**
+ * One request with node:http(s), so a test can trust a CA (`ca`) or pick the TLS server name
+ * (`servername`, checked against the certificate's SANs). Rejects with Node's error (its `code`,
+ * e.g. SELF_SIGNED_CERT_IN_CHAIN) when the connection or the TLS handshake fails.
+ */
+export function request(
+  url: string,
+  opts: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+    ca?: string;
+    servername?: string;
+    checkServerIdentity?: https.RequestOptions['checkServerIdentity'];
+  } = {},
+): Promise<TestResponse> {
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+        ca: opts.ca,
+        servername: opts.servername,
+        ...(opts.checkServerIdentity
+          ? { checkServerIdentity: opts.checkServerIdentity }
+          : {}),
+      },
+      res => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', c => {
+          text += c;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: () => JSON.parse(text),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -36,6 +36,8 @@ export function argoApp(deps: {
   seed?: number;
   /** SSE keepalive interval of the stream (Argo's gateway: 15 s). */
   keepaliveMs?: number;
+  /** Serve the API only under this path (normalised, e.g. '/argocd'), as `--rootpath` does. */
+  pathPrefix?: string;
 }) {
   const { instance, auth, repo } = deps;
   const rand = prng(deps.seed ?? 1);
@@ -336,5 +338,28 @@ export function argoApp(deps: {
       .status(404)
       .json({ error: 'Not Found', code: GRPC.NotFound, message: 'Not Found' });
   });
-  return app;
+  return deps.pathPrefix ? underPrefix(app, deps) : app;
+}
+
+/**
+ * Argo CD with `--rootpath /argocd` (behind an ingress path) registers its handlers under the
+ * prefix only; anything else meets Go's mux: `404 page not found` in text/plain.
+ */
+function underPrefix(
+  api: express.Express,
+  deps: { pathPrefix?: string; service: () => SimService },
+) {
+  const outer = express();
+  outer.disable('x-powered-by');
+  outer.set('etag', false);
+  outer.use(deps.pathPrefix!, api);
+  outer.use((_req, res) => {
+    deps.service().count('unmatched');
+    res
+      .status(404)
+      .type('text/plain; charset=utf-8')
+      .set('x-content-type-options', 'nosniff')
+      .send('404 page not found\n');
+  });
+  return outer;
 }

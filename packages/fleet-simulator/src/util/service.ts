@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import https from 'node:https';
+import { isIPv6, type AddressInfo, type Socket } from 'node:net';
 import type express from 'express';
 import { prng } from './random';
 
@@ -39,9 +40,16 @@ export interface Fault {
 
 export type Counts = Record<string, Record<string, number>>;
 
+/** Key and certificate (PEM; `cert` may be a chain, leaf first) a service serves HTTPS with. */
+export interface ServiceTls {
+  key: string;
+  cert: string;
+}
+
 /**
- * An HTTP server for one simulated upstream (one Argo instance, one cost API, one kube API)
- * with request counting per route and fault injection in front of the express app.
+ * An HTTP(S) server for one simulated upstream (one Argo instance, one cost API, one kube API)
+ * with request counting per route and fault injection in front of the express app. With `tls`
+ * it listens with `https.createServer` and its `url` is `https://...`.
  */
 export class SimService {
   readonly name: string;
@@ -49,14 +57,20 @@ export class SimService {
   /** Emits `change` with the new fault (open streams and watches react to it). */
   readonly faultEvents = new EventEmitter();
   counts: Record<string, number> = {};
-  private server?: http.Server;
+  private server?: http.Server | https.Server;
   private sockets = new Set<Socket>();
   private port: number;
   private rand: () => number;
   /** The express app answering requests; attached after construction (it counts on this). */
   app?: express.Express;
 
-  constructor(name: string, private readonly host: string, port = 0, seed = 1) {
+  constructor(
+    name: string,
+    private readonly host: string,
+    port = 0,
+    seed = 1,
+    private readonly tls?: ServiceTls,
+  ) {
     this.name = name;
     this.port = port;
     this.rand = prng(seed);
@@ -64,11 +78,16 @@ export class SimService {
   }
 
   get url(): string {
-    return `http://${this.host}:${this.port}`;
+    const host = isIPv6(this.host) ? `[${this.host}]` : this.host;
+    return `${this.tls ? 'https' : 'http'}://${host}:${this.port}`;
   }
 
   async listen(): Promise<void> {
-    const server = http.createServer((req, res) => this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      this.handle(req, res);
+    const server = this.tls
+      ? https.createServer({ key: this.tls.key, cert: this.tls.cert }, handler)
+      : http.createServer(handler);
     server.on('connection', s => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
