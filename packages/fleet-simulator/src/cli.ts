@@ -37,6 +37,7 @@ async function main() {
       }`,
     );
   console.log(`  git   ${fleet.git.url}`);
+  if (fleet.tls) console.log(`  CA    ${fleet.tls.caFile}`);
   console.log(`  control ${fleet.controlUrl}/control/counts`);
   console.log(`  app-config fragment: ${configOut}`);
   runUntilStopped(fleet);

@@ -1,11 +1,19 @@
 import path from 'node:path';
-import type { FleetOptions } from './fleet';
+import { DEFAULT_TLS, type FleetOptions } from './fleetOptions';
+
+/**
+ * Whether `fleet-simulator start` serves HTTPS without `--https` / `--plain-http`. Follows
+ * startFleet's DEFAULT_TLS (src/fleetOptions.ts, plain HTTP for now); set this to `true` to make
+ * only the CLI (scripts/start.sh, the e2e) default to HTTPS.
+ */
+export const CLI_DEFAULT_TLS: boolean = DEFAULT_TLS;
 
 export const USAGE = `usage: fleet-simulator start [--dir .fleet] [--config-out <file>] [--instances 2]
        [--apps-per-instance 6] [--clusters 2] [--history-depth 10] [--password <pw>]
        [--argo-ports 7001,7002] [--cost-ports 9001,9002] [--kube-ports 6441,6442] [--control-port 7999]
        [--git-poll-ms 2000] [--reconcile-ms 120000] [--reconcile-jitter-ms 60000]
-       [--bad-images 2.1.0-bad,...] [--seed 42] [--host 127.0.0.1]`;
+       [--bad-images 2.1.0-bad,...] [--seed 42] [--host 127.0.0.1]
+       [--https | --plain-http] [--argo-path-prefixes /argocd,...]`;
 
 export function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -22,6 +30,14 @@ export function parseArgs(argv: string[]): Record<string, string> {
 
 const ports = (v?: string) => (v ? v.split(',').map(Number) : undefined);
 const num = (v?: string) => (v === undefined ? undefined : Number(v));
+const flag = (v?: string) => v !== undefined && v !== 'false';
+
+/** `--plain-http` wins over `--https`; neither: CLI_DEFAULT_TLS. */
+export function tlsFromArgs(a: Record<string, string>): boolean {
+  if (flag(a['plain-http'])) return false;
+  if (flag(a.https)) return true;
+  return CLI_DEFAULT_TLS;
+}
 
 /** The start command's flags as startFleet options (real clock). */
 export function optionsFromArgs(
@@ -51,5 +67,10 @@ export function optionsFromArgs(
       control: num(a['control-port']),
     },
     argo: Object.keys(argo).length ? argo : undefined,
+    tls: tlsFromArgs(a),
+    // By instance index; an empty entry leaves that instance at the root.
+    argoInstances: a['argo-path-prefixes']
+      ?.split(',')
+      .map(p => (p.trim() ? { pathPrefix: p.trim() } : undefined)),
   };
 }
