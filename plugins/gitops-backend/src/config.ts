@@ -7,6 +7,7 @@ import {
   type PromotionSettings,
 } from './promotion/policy';
 import type { PullRequestsConfig } from './promotion/pullRequestProviderFor';
+import { checkTlsConfig, tlsConfigFields } from './tlsConfig';
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
 const httpUrl = nonEmpty.refine(v => /^https?:\/\/[^\s]+$/i.test(v), {
@@ -30,6 +31,7 @@ const argoInstanceSchema = z
     cluster: name.optional(),
     /** Destination server URL or name → cluster name. */
     destinationClusters: z.record(z.string(), name).optional(),
+    ...tlsConfigFields,
   })
   .superRefine((v, ctx) => {
     if (!v.token && !(v.username && v.password)) {
@@ -39,17 +41,21 @@ const argoInstanceSchema = z
         message: 'either token or username and password must be set',
       });
     }
+    checkTlsConfig(v, v.insecureSkipTLSVerify, ctx);
   });
 
-const costClusterSchema = z.object({
-  name,
-  type: z.enum(['kubecost', 'opencost']),
-  url: httpUrl,
-  currency: nonEmpty.default('USD'),
-  labelKey: nonEmpty.default('app'),
-  token: nonEmpty.optional(),
-  timeoutMs: z.number().int().positive().max(600_000).optional(),
-});
+const costClusterSchema = z
+  .object({
+    name,
+    type: z.enum(['kubecost', 'opencost']),
+    url: httpUrl,
+    currency: nonEmpty.default('USD'),
+    labelKey: nonEmpty.default('app'),
+    token: nonEmpty.optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+    ...tlsConfigFields,
+  })
+  .superRefine((v, ctx) => checkTlsConfig(v, v.insecureSkipTLSVerify, ctx));
 
 const veleroClusterSchema = z
   .object({
@@ -59,10 +65,32 @@ const veleroClusterSchema = z
     token: nonEmpty.optional(),
     inCluster: z.boolean().optional(),
     namespace: nonEmpty.default('velero'),
+    /** The older name of `insecureSkipTLSVerify`, still accepted. */
     skipTLSVerify: z.boolean().optional(),
     timeoutMs: z.number().int().positive().max(600_000).optional(),
+    ...tlsConfigFields,
   })
   .superRefine((v, ctx) => {
+    if (
+      v.skipTLSVerify !== undefined &&
+      v.insecureSkipTLSVerify !== undefined &&
+      v.skipTLSVerify !== v.insecureSkipTLSVerify
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['skipTLSVerify'],
+        message:
+          'skipTLSVerify is the older name of insecureSkipTLSVerify and says otherwise: set only insecureSkipTLSVerify',
+      });
+    }
+    checkTlsConfig(
+      v,
+      v.insecureSkipTLSVerify ?? v.skipTLSVerify,
+      ctx,
+      v.insecureSkipTLSVerify === undefined && v.skipTLSVerify
+        ? 'skipTLSVerify'
+        : 'insecureSkipTLSVerify',
+    );
     const ways = [v.kubeconfigPath, v.url, v.inCluster].filter(Boolean).length;
     if (ways !== 1) {
       ctx.addIssue({
