@@ -13,7 +13,9 @@ export class UpstreamError extends Error {
       | 'malformed'
       | 'auth'
       | 'not-found'
-      | 'aborted' = 'http',
+      | 'aborted'
+      /** The upstream's certificate was refused (the message says which key fixes it). */
+      | 'tls' = 'http',
   ) {
     super(message);
     this.name = 'UpstreamError';

@@ -92,6 +92,8 @@ function toNetworkError(
   where: string,
   options: FetchJsonOptions,
 ): UpstreamError {
+  // Already safe and precise: e.g. a certificate refused (`tlsFetch`).
+  if (error instanceof UpstreamError) return error;
   const e = error as { name?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError') {
     return new UpstreamError(
@@ -170,6 +172,7 @@ export async function openStream(
     if (options.signal?.aborted) {
       return new UpstreamError(`${where} was aborted`, undefined, 'aborted');
     }
+    if (error instanceof UpstreamError) return error;
     const code = (error as { cause?: { code?: string } })?.cause?.code;
     return new UpstreamError(
       `${where} ${code ? `failed: connection error ${code}` : 'was cut'}`,

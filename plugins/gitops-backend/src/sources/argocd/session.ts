@@ -99,7 +99,8 @@ export class ArgoSession {
       return parsed.data.token;
     } catch (error) {
       this.session = undefined;
-      if (error instanceof UpstreamError) {
+      // A refused certificate says all there is to say (and which key fixes it).
+      if (error instanceof UpstreamError && error.code !== 'tls') {
         throw new UpstreamError(
           `login failed: ${error.message}`,
           error.status,
