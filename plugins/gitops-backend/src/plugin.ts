@@ -185,6 +185,7 @@ export const gitopsPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(() => {
           running.abort();
           mirror.stop();
+          void sources.close();
         });
 
         deps.permissionsRegistry.addPermissions(gitopsPermissions);

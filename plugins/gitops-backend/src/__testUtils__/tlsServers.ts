@@ -25,8 +25,8 @@ const HOUR = 3600_000;
 function certificate(options: {
   subject: string;
   publicKey: forge.pki.PublicKey;
-  issuer?: { cert: forge.pki.Certificate; key: forge.pki.PrivateKey };
-  signingKey: forge.pki.PrivateKey;
+  issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
+  signingKey: forge.pki.rsa.PrivateKey;
   ca?: boolean;
   names?: { dns?: string[]; ips?: string[] };
   expired?: boolean;

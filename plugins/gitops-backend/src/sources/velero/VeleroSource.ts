@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CustomObjectsApi,
   KubeConfig,
+  type Cluster,
   setHeaderMiddleware,
   type ObservableMiddleware,
   type RequestContext,
@@ -13,11 +14,61 @@ import type {
 } from '@internal/backstage-plugin-gitops-node';
 import type { VeleroClusterConfig } from '../../config';
 import { UpstreamError, describeError, sanitize } from '../../util/errors';
+import {
+  customTls,
+  tlsError,
+  upstreamTls,
+  type UpstreamTls,
+} from '../../util/tls';
 import { ClusterInformers } from './clusterInformers';
 import type { VeleroPlural } from './veleroObjects';
 
+/** The TLS settings of a Velero cluster, when the wiring did not hand them over. */
+export function veleroTls(config: VeleroClusterConfig, index?: number) {
+  return upstreamTls(
+    'Velero cluster',
+    config.name,
+    index === undefined
+      ? `gitops.velero.clusters (${config.name})`
+      : `gitops.velero.clusters[${index}]`,
+    config,
+    (config.kubeconfigPath && {
+      otherCa: "the kubeconfig's certificate-authority-data",
+      urlKey: "the kubeconfig's server",
+    }) ||
+      (config.inCluster && {
+        otherCa: "the service account's ca.crt",
+        urlKey: 'KUBERNETES_SERVICE_HOST',
+      }) ||
+      {},
+  );
+}
+
+/**
+ * The CA / verification of the config on the cluster the client uses: `caFile` as the
+ * kubeconfig's `certificate-authority`, `caCert` as its `certificate-authority-data`,
+ * `insecureSkipTLSVerify` as its `insecure-skip-tls-verify`. Without them the kubeconfig's
+ * (or the service account's) own CA applies.
+ */
+function withTls(cluster: Cluster, tls: UpstreamTls): Cluster {
+  if (!customTls(tls)) return cluster;
+  // The file is read by the client on each connection: a renewed CA is picked up.
+  return {
+    ...cluster,
+    caFile: tls.caFile,
+    caData:
+      !tls.caFile && tls.ca
+        ? Buffer.from(tls.ca).toString('base64')
+        : undefined,
+    skipTLSVerify: tls.insecure,
+  };
+}
+
 /** The kubeconfig of a configured cluster: a file, in-cluster, or a URL with a token. */
-export function kubeConfigOf(config: VeleroClusterConfig): KubeConfig {
+export function kubeConfigOf(
+  config: VeleroClusterConfig,
+  tls: UpstreamTls = veleroTls(config),
+): KubeConfig {
   const kc = new KubeConfig();
   if (config.kubeconfigPath) {
     kc.loadFromFile(config.kubeconfigPath);
@@ -25,16 +76,19 @@ export function kubeConfigOf(config: VeleroClusterConfig): KubeConfig {
     kc.loadFromCluster();
   } else {
     kc.loadFromOptions({
-      clusters: [
-        {
-          name: config.name,
-          server: config.url!,
-          skipTLSVerify: Boolean(config.skipTLSVerify),
-        },
-      ],
+      clusters: [{ name: config.name, server: config.url! }],
       users: [{ name: 'gitops', token: config.token }],
       contexts: [{ name: 'gitops', cluster: config.name, user: 'gitops' }],
       currentContext: 'gitops',
+    });
+  }
+  const current = kc.getCurrentCluster();
+  if (current && customTls(tls)) {
+    kc.loadFromOptions({
+      clusters: kc.clusters.map(c => (c === current ? withTls(c, tls) : c)),
+      users: kc.users,
+      contexts: kc.contexts,
+      currentContext: kc.currentContext,
     });
   }
   return kc;
@@ -49,6 +103,9 @@ export class VeleroSource implements BackupSource {
   readonly provider = 'velero';
   readonly cluster: string;
   private readonly timeoutMs: number;
+  private readonly tls: UpstreamTls;
+  /** The API server the kubeconfig points at (named in a certificate error). */
+  private server?: string;
 
   constructor(
     private readonly config: VeleroClusterConfig,
@@ -57,10 +114,13 @@ export class VeleroSource implements BackupSource {
       retryMs?: { min: number; max: number };
       /** Changes are gathered this long before the sink hears of them. */
       batchMs?: number;
+      /** The cluster's TLS settings and config key (default: from `config`). */
+      tls?: UpstreamTls;
     },
   ) {
     this.cluster = config.name;
     this.timeoutMs = config.timeoutMs ?? 10_000;
+    this.tls = options.tls ?? veleroTls(config);
   }
 
   get secrets() {
@@ -68,7 +128,8 @@ export class VeleroSource implements BackupSource {
   }
 
   run(sink: BackupSink, signal: AbortSignal): Promise<void> {
-    const kubeConfig = kubeConfigOf(this.config);
+    const kubeConfig = kubeConfigOf(this.config, this.tls);
+    this.server = kubeConfig.getCurrentCluster()?.server;
     const api = kubeConfig.makeApiClient(CustomObjectsApi);
     return new ClusterInformers({
       cluster: this.cluster,
@@ -140,6 +201,8 @@ export class VeleroSource implements BackupSource {
         'timeout',
       );
     }
+    const tls = tlsError(error, this.tls, this.server);
+    if (tls) return tls;
     const e = error as {
       code?: number;
       statusCode?: number;
