@@ -53,6 +53,21 @@ export interface Config {
         cluster?: string;
         /** Destination server URL or name → cluster name. @visibility backend */
         destinationClusters?: { [server: string]: string };
+        /**
+         * PEM of the CA that signed this instance's certificate (e.g. of Argo CD's self-signed
+         * default install, or of an ingress), trusted for this instance only, instead of the
+         * system's CAs. Not with `caFile`.
+         * @visibility backend
+         */
+        caCert?: string;
+        /** Path of a PEM file with that CA, read at start-up. @visibility backend */
+        caFile?: string;
+        /**
+         * Don't verify this instance's certificate (for a test setup only: logged as a warning
+         * at start-up). Not with `caCert` / `caFile`.
+         * @visibility backend
+         */
+        insecureSkipTLSVerify?: boolean;
       }>;
     };
     cost?: {
@@ -80,6 +95,20 @@ export interface Config {
         token?: string;
         /** @visibility backend */
         timeoutMs?: number;
+        /**
+         * PEM of the CA that signed the cost API's certificate, trusted for it only, instead
+         * of the system's CAs. Not with `caFile`.
+         * @visibility backend
+         */
+        caCert?: string;
+        /** Path of a PEM file with that CA, read at start-up. @visibility backend */
+        caFile?: string;
+        /**
+         * Don't verify the cost API's certificate (for a test setup only: logged as a warning
+         * at start-up). Not with `caCert` / `caFile`.
+         * @visibility backend
+         */
+        insecureSkipTLSVerify?: boolean;
       }>;
     };
     velero?: {
@@ -98,7 +127,23 @@ export interface Config {
         inCluster?: boolean;
         /** Namespace Velero runs in (default `velero`). @visibility backend */
         namespace?: string;
-        /** @visibility backend */
+        /**
+         * PEM of the CA of the API server's certificate, set on the client's cluster as its
+         * `certificate-authority-data` (over a kubeconfig's own). Without it a kubeconfig's
+         * CA applies. Not with `caFile`.
+         * @visibility backend
+         */
+        caCert?: string;
+        /** Path of a PEM file with that CA (the kubeconfig's `certificate-authority`). @visibility backend */
+        caFile?: string;
+        /**
+         * Don't verify the API server's certificate (the kubeconfig's
+         * `insecure-skip-tls-verify`; for a test setup only: logged as a warning at start-up).
+         * Not with `caCert` / `caFile`.
+         * @visibility backend
+         */
+        insecureSkipTLSVerify?: boolean;
+        /** The older name of `insecureSkipTLSVerify`, still accepted. @visibility backend */
         skipTLSVerify?: boolean;
         /** @visibility backend */
         timeoutMs?: number;
