@@ -1,6 +1,6 @@
 import { KubeConfig, CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { startFleet, Fleet } from '../fleet';
-import { stopAndClean, tempDir } from '../testUtils';
+import { request, stopAndClean, tempDir } from '../testUtils';
 import { nextCronTime } from './cron';
 
 jest.setTimeout(30_000);
@@ -110,11 +110,12 @@ describe('Kubernetes API subset with @kubernetes/client-node', () => {
   });
 
   it('rejects requests without the kubeconfig token', async () => {
-    const res = await fetch(
+    const res = await request(
       `${fleet.kube[0].url}/apis/velero.io/v1/namespaces/velero/backups`,
+      { ca: fleet.tls?.caCert },
     );
     expect(res.status).toBe(401);
-    expect(((await res.json()) as any).kind).toBe('Status');
+    expect(res.json().kind).toBe('Status');
   });
 });
 

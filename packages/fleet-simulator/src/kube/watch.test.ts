@@ -5,7 +5,7 @@ import {
   makeInformer,
 } from '@kubernetes/client-node';
 import { startFleet, Fleet } from '../fleet';
-import { openRawStream, stopAndClean, tempDir } from '../testUtils';
+import { openRawStream, request, stopAndClean, tempDir } from '../testUtils';
 
 jest.setTimeout(60_000);
 
@@ -21,15 +21,13 @@ describe('Kubernetes watch fidelity (Velero objects)', () => {
   let fleet: Fleet;
   let kube: Fleet['kube'][number];
   const call = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${kube.url}${p}`, {
+    const res = await request(`${kube.url}${p}`, {
       method,
-      headers: {
-        authorization: `Bearer ${kube.token}`,
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${kube.token}` },
+      body,
+      ca: fleet.tls?.caCert,
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: res.json() as any };
   };
   const createBackup = (name: string) =>
     call('POST', BACKUPS, {
@@ -39,9 +37,11 @@ describe('Kubernetes watch fidelity (Velero objects)', () => {
   const listRv = async () =>
     (await call('GET', BACKUPS)).body.metadata.resourceVersion as string;
   const watch = (query: string) =>
-    openRawStream(`${kube.url}${BACKUPS}?watch=true&${query}`, {
-      authorization: `Bearer ${kube.token}`,
-    });
+    openRawStream(
+      `${kube.url}${BACKUPS}?watch=true&${query}`,
+      { authorization: `Bearer ${kube.token}` },
+      { ca: fleet.tls?.caCert },
+    );
 
   beforeAll(async () => {
     fleet = await startFleet({
