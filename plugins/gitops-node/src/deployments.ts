@@ -69,6 +69,12 @@ export type SourceState = {
 export interface DeploymentSink {
   /** The complete set of the source's applications: any other is gone. */
   replaceAll(apps: Iterable<DeploymentApp>): Promise<void>;
+  /**
+   * The same as `replaceAll`, fed one application at a time as a list is read, so that a
+   * source need not hold the whole list: `add` each, then `finish` (the others are gone). A
+   * list that fails half-way is just not finished: what was added stays, nothing is removed.
+   */
+  beginList(): DeploymentListSink;
   /** An application was added or changed (ignored when older than what the sink has). */
   upsert(app: DeploymentApp): void;
   /** An application was deleted. */
@@ -76,6 +82,12 @@ export interface DeploymentSink {
     app: Pick<DeploymentApp, 'name' | 'namespace' | 'resourceVersion'>,
   ): void;
   setStatus(status: SourceState): void;
+}
+
+/** A complete list being read (see `DeploymentSink.beginList`). @public */
+export interface DeploymentListSink {
+  add(app: DeploymentApp): void;
+  finish(): Promise<void>;
 }
 
 /** Which application an action or a lookup is about. @public */

@@ -178,6 +178,41 @@ describe('AppStore', () => {
     expect(store.ofInstance('argocd-prod')).toHaveLength(1);
   });
 
+  it('takes a list as it is read: each app at once, the missing ones removed only when it finishes', async () => {
+    const { store, changes } = storeWithChanges();
+    store.upsert(app());
+    store.upsert(app({ name: 'gone' }));
+    changes.length = 0;
+    const list = store.beginList('argocd-main');
+    list.add(app({ history: undefined, sync: 'OutOfSync' }));
+    list.add(app({ name: 'new', history: undefined }));
+    // Seen before the list is done; nothing removed yet.
+    expect(store.get(appKey(app()))).toMatchObject({ sync: 'OutOfSync' });
+    expect(
+      store
+        .ofInstance('argocd-main')
+        .map(a => a.name)
+        .sort(),
+    ).toEqual(['gone', 'new', 'payments-api-dev']);
+    await list.finish();
+    expect(
+      store
+        .ofInstance('argocd-main')
+        .map(a => a.name)
+        .sort(),
+    ).toEqual(['new', 'payments-api-dev']);
+    expect(changes.map(c => c.key)).toEqual([
+      'argocd-main/argocd/payments-api-dev',
+      'argocd-main/argocd/new',
+      'argocd-main/argocd/gone',
+    ]);
+    // A list that fails half-way is never finished: nothing it lacked is removed.
+    store
+      .beginList('argocd-main')
+      .add(app({ name: 'new', history: undefined }));
+    expect(store.ofInstance('argocd-main')).toHaveLength(2);
+  });
+
   it('reports a source state change once', () => {
     const store = new AppStore(() => new Date('2026-12-01T00:00:00Z'));
     const heard: string[] = [];

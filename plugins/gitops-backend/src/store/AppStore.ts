@@ -5,8 +5,7 @@ import type {
 import type { SelectorRequirement } from '../entities/labelSelector';
 import { matchesLabelSelector } from '../entities/labelSelector';
 import { compareResourceVersions } from './resourceVersion';
-import { interned } from './intern';
-import { createHash } from 'node:crypto';
+import { appSignature, compact, summarySignature } from './appRecord';
 
 /** `<instance>/<app namespace>/<name>`: unique across instances. */
 export type AppKey = string;
@@ -49,31 +48,6 @@ const drop = (index: Index, value: string, key: AppKey) => {
   set.delete(key);
   if (set.size === 0) index.delete(value);
 };
-
-/**
- * What of an application the pages show (everything but its resourceVersion), as a digest: the
- * store keeps one per application, and the JSON itself would be about a fifth of its memory.
- */
-export function appSignature(app: DeploymentApp): string {
-  const { resourceVersion: _rv, ...rest } = app;
-  return createHash('sha1').update(JSON.stringify(rest)).digest('base64');
-}
-
-/**
- * What a summary record (no `history`: a projected list) carries: no history and no operation
- * details either (sync or rollback, who started it, its message, its revision).
- */
-function summarySignature(app: DeploymentApp): string {
-  const { resourceVersion: _rv, history: _h, operation, ...rest } = app;
-  return JSON.stringify({
-    ...rest,
-    operation: operation && {
-      phase: operation.phase,
-      startedAt: operation.startedAt,
-      finishedAt: operation.finishedAt,
-    },
-  });
-}
 
 /**
  * Every application of every deployment source, compact and indexed by name, by label
@@ -225,6 +199,42 @@ export class AppStore {
   }
 
   /**
+   * A complete list of an instance, fed as it is read: `add` upserts each application at once
+   * (so the parsed answer need not be held: at 10,000 applications holding it was most of the
+   * start-up's peak heap), `finish` removes those it did not have. Not finished (the list
+   * failed): nothing is removed.
+   */
+  beginList(
+    instance: string,
+    /** Longest run of removals between two yields to the serving loop. */
+    sliceMs = 5,
+  ) {
+    const seen = new Set<AppKey>();
+    return {
+      add: (app: DeploymentApp) => {
+        const record = { ...app, instance };
+        seen.add(appKey(record));
+        this.upsert(record, { fromList: true });
+      },
+      finish: async () => {
+        let sliceStart = performance.now();
+        let n = 0;
+        for (const key of [...(this.byInstance.get(instance) ?? [])]) {
+          if (seen.has(key)) continue;
+          const { name, namespace } = this.apps.get(key)!;
+          this.remove(instance, { name, namespace });
+          if (++n % 50 === 0 && performance.now() - sliceStart > sliceMs) {
+            await new Promise<void>(resolve => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
+        }
+        // The list is the truth now: nothing it has was deleted.
+        for (const key of seen) this.tombstones.delete(key);
+      },
+    };
+  }
+
+  /**
    * Replaces every application of an instance with a complete list: the missing ones are
    * removed, the others upserted (unchanged ones cause no change).
    */
@@ -234,26 +244,18 @@ export class AppStore {
     /** Longest run of work between two yields to the serving loop (a list of 10,000 apps). */
     sliceMs = 5,
   ): Promise<void> {
-    const seen = new Set<AppKey>();
+    const list = this.beginList(instance, sliceMs);
     let sliceStart = performance.now();
     let n = 0;
     for (const app of apps) {
-      seen.add(appKey({ ...app, instance }));
-      this.upsert({ ...app, instance }, { fromList: true });
+      list.add(app);
       // Checking the clock every 50 apps keeps its own cost out of the way.
       if (++n % 50 === 0 && performance.now() - sliceStart > sliceMs) {
         await new Promise<void>(resolve => setImmediate(resolve));
         sliceStart = performance.now();
       }
     }
-    for (const key of [...(this.byInstance.get(instance) ?? [])]) {
-      if (!seen.has(key)) {
-        const { name, namespace } = this.apps.get(key)!;
-        this.remove(instance, { name, namespace });
-      }
-    }
-    // The list is the truth now: nothing it has was deleted.
-    for (const key of seen) this.tombstones.delete(key);
+    await list.finish();
   }
 
   /** The applications a query matches, found through the indexes. */
@@ -364,35 +366,4 @@ export class AppStore {
   private emit(change: AppChange) {
     for (const listener of this.listeners) listener(change);
   }
-}
-
-/** Shares the strings thousands of applications repeat (label keys and values, repo URLs, ...). */
-function compact(app: DeploymentApp): DeploymentApp {
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(app.labels)) {
-    labels[interned(k)] = interned(v);
-  }
-  return {
-    ...app,
-    instance: interned(app.instance),
-    ...(app.namespace ? { namespace: interned(app.namespace) } : {}),
-    ...(app.project ? { project: interned(app.project) } : {}),
-    labels,
-    ...(app.destination
-      ? {
-          destination: {
-            ...(app.destination.server
-              ? { server: interned(app.destination.server) }
-              : {}),
-            ...(app.destination.namespace
-              ? { namespace: app.destination.namespace }
-              : {}),
-            ...(app.destination.name
-              ? { name: interned(app.destination.name) }
-              : {}),
-          },
-        }
-      : {}),
-    ...(app.repoURL ? { repoURL: interned(app.repoURL) } : {}),
-  };
 }

@@ -134,6 +134,7 @@ export function runSources(options: {
     void source.run(
       {
         replaceAll: apps => store.apps.replaceAll(name, apps),
+        beginList: () => store.apps.beginList(name),
         upsert: app => store.apps.upsert({ ...app, instance: name }),
         remove: app => store.apps.remove(name, app),
         setStatus: status => store.apps.setStatus(name, status),

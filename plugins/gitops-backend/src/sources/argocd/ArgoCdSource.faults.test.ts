@@ -61,6 +61,7 @@ describe('ArgoCdSource under stream and list faults', () => {
     const done = source.run(
       {
         replaceAll: apps => store.replaceAll(a.name, apps),
+        beginList: () => store.beginList(a.name),
         upsert: app => store.upsert(app),
         remove: app => store.remove(a.name, app),
         setStatus: s => {

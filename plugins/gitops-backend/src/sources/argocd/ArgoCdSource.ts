@@ -56,13 +56,14 @@ export class ArgoCdSource implements DeploymentSource {
       {
         name: `argocd ${this.name}`,
         list: async (listSignal, takeTurn) => {
-          const apps: DeploymentApp[] = [];
+          // Each application goes to the store as it is parsed: the list is never held whole.
+          const list = sink.beginList();
           const result = await this.client.listApplications(
             raw =>
-              apps.push(toDeploymentApp(this.name, raw, { detailed: false })),
+              list.add(toDeploymentApp(this.name, raw, { detailed: false })),
             { signal: listSignal, beforeBody: takeTurn },
           );
-          await sink.replaceAll(apps);
+          await list.finish();
           return result;
         },
         watch: (resourceVersion, watchSignal) =>

@@ -9,7 +9,7 @@ const str = z.string();
 const opt = <T extends z.ZodTypeAny>(s: T) => s.nullish();
 
 /** `status.health` of an app and `health` of its resources. */
-const health = z.object({ status: opt(str), message: opt(str) }).loose();
+const health = z.object({ status: opt(str), message: opt(str) });
 
 /** What identifies a Kubernetes resource in Argo's answers (`resources[]`, tree `nodes[]`). */
 const resourceRef = {
@@ -20,173 +20,134 @@ const resourceRef = {
   name: str,
 };
 
-const initiatedBy = z
-  .object({ username: opt(str), automated: opt(z.boolean()) })
-  .loose();
-
-const source = z
-  .object({
-    repoURL: opt(str),
-    path: opt(str),
-    targetRevision: opt(str),
-    chart: opt(str),
-    kustomize: opt(z.object({ images: opt(z.array(str)) }).loose()),
-  })
-  .loose();
-
-export const argoApplicationSchema = z
-  .object({
-    metadata: z
-      .object({
-        name: str,
-        namespace: opt(str),
-        uid: opt(str),
-        resourceVersion: opt(str),
-        labels: opt(z.record(str, str)),
-      })
-      .loose(),
-    spec: opt(
-      z
-        .object({
-          project: opt(str),
-          source: opt(source),
-          sources: opt(z.array(source)),
-          destination: opt(
-            z
-              .object({ server: opt(str), namespace: opt(str), name: opt(str) })
-              .loose(),
+const initiatedBy = z.object({
+  username: opt(str),
+  automated: opt(z.boolean()),
+});
+const source = z.object({
+  repoURL: opt(str),
+  path: opt(str),
+  targetRevision: opt(str),
+  chart: opt(str),
+  kustomize: opt(z.object({ images: opt(z.array(str)) })),
+});
+export const argoApplicationSchema = z.object({
+  metadata: z.object({
+    name: str,
+    namespace: opt(str),
+    uid: opt(str),
+    resourceVersion: opt(str),
+    labels: opt(z.record(str, str)),
+  }),
+  spec: opt(
+    z.object({
+      project: opt(str),
+      source: opt(source),
+      sources: opt(z.array(source)),
+      destination: opt(
+        z.object({ server: opt(str), namespace: opt(str), name: opt(str) }),
+      ),
+      syncPolicy: opt(
+        z.object({
+          automated: opt(z.object({ enabled: opt(z.boolean()) })),
+        }),
+      ),
+    }),
+  ),
+  status: opt(
+    z.object({
+      sync: opt(z.object({ status: opt(str), revision: opt(str) })),
+      health: opt(health),
+      summary: opt(z.object({ images: opt(z.array(str)) })),
+      reconciledAt: opt(str),
+      history: opt(
+        z.array(
+          z.object({
+            id: z.coerce.number(),
+            revision: opt(str),
+            deployedAt: opt(str),
+            deployStartedAt: opt(str),
+            initiatedBy: opt(initiatedBy),
+            source: opt(source),
+          }),
+        ),
+      ),
+      operationState: opt(
+        z.object({
+          phase: opt(str),
+          message: opt(str),
+          startedAt: opt(str),
+          finishedAt: opt(str),
+          operation: opt(
+            z.object({
+              initiatedBy: opt(initiatedBy),
+              sync: opt(z.object({ revision: opt(str) })),
+              rollback: opt(z.any()),
+            }),
           ),
-          syncPolicy: opt(
-            z
-              .object({
-                automated: opt(z.object({ enabled: opt(z.boolean()) }).loose()),
-              })
-              .loose(),
-          ),
-        })
-        .loose(),
-    ),
-    status: opt(
-      z
-        .object({
-          sync: opt(z.object({ status: opt(str), revision: opt(str) }).loose()),
-          health: opt(health),
-          summary: opt(z.object({ images: opt(z.array(str)) }).loose()),
-          reconciledAt: opt(str),
-          history: opt(
-            z.array(
-              z
-                .object({
-                  id: z.coerce.number(),
-                  revision: opt(str),
-                  deployedAt: opt(str),
-                  deployStartedAt: opt(str),
-                  initiatedBy: opt(initiatedBy),
-                  source: opt(source),
-                })
-                .loose(),
-            ),
-          ),
-          operationState: opt(
-            z
-              .object({
-                phase: opt(str),
-                message: opt(str),
-                startedAt: opt(str),
-                finishedAt: opt(str),
-                operation: opt(
-                  z
-                    .object({
-                      initiatedBy: opt(initiatedBy),
-                      sync: opt(z.object({ revision: opt(str) }).loose()),
-                      rollback: opt(z.any()),
-                    })
-                    .loose(),
-                ),
-                syncResult: opt(z.object({ revision: opt(str) }).loose()),
-              })
-              .loose(),
-          ),
-          resources: opt(
-            z.array(
-              z
-                .object({
-                  ...resourceRef,
-                  status: opt(str),
-                  health: opt(health),
-                })
-                .loose(),
-            ),
-          ),
-        })
-        .loose(),
-    ),
-  })
-  .loose();
+          syncResult: opt(z.object({ revision: opt(str) })),
+        }),
+      ),
+      resources: opt(
+        z.array(
+          z.object({
+            ...resourceRef,
+            status: opt(str),
+            health: opt(health),
+          }),
+        ),
+      ),
+    }),
+  ),
+});
 
 export type ArgoApplication = z.infer<typeof argoApplicationSchema>;
 
-export const argoApplicationListSchema = z
-  .object({
-    metadata: opt(z.object({ resourceVersion: opt(str) }).loose()),
-    // Argo answers an empty list as `"items": null`.
-    items: opt(z.array(argoApplicationSchema)),
-  })
-  .loose();
+export const argoApplicationListSchema = z.object({
+  metadata: opt(z.object({ resourceVersion: opt(str) })),
+  // Argo answers an empty list as `"items": null`.
+  items: opt(z.array(argoApplicationSchema)),
+});
 
-export const argoSessionSchema = z.object({ token: str.min(1) }).loose();
+export const argoSessionSchema = z.object({ token: str.min(1) });
 
-export const argoResourceTreeSchema = z
-  .object({
-    nodes: opt(
-      z.array(
-        z
-          .object({
-            ...resourceRef,
-            uid: opt(str),
-            parentRefs: opt(z.array(z.object({ uid: opt(str) }).loose())),
-            health: opt(health),
-          })
-          .loose(),
-      ),
+export const argoResourceTreeSchema = z.object({
+  nodes: opt(
+    z.array(
+      z.object({
+        ...resourceRef,
+        uid: opt(str),
+        parentRefs: opt(z.array(z.object({ uid: opt(str) }))),
+        health: opt(health),
+      }),
     ),
-  })
-  .loose();
+  ),
+});
 
 export type ArgoResourceTree = z.infer<typeof argoResourceTreeSchema>;
 
-export const argoRevisionMetadataSchema = z
-  .object({
-    author: opt(str),
-    date: opt(str),
-    message: opt(str),
-    tags: opt(z.array(str)),
-  })
-  .loose();
+export const argoRevisionMetadataSchema = z.object({
+  author: opt(str),
+  date: opt(str),
+  message: opt(str),
+  tags: opt(z.array(str)),
+});
 
 export type ArgoRevisionMetadata = z.infer<typeof argoRevisionMetadataSchema>;
 
 /** An event of `GET /api/v1/stream/applications`. */
-export const argoStreamEventSchema = z
-  .object({
-    result: z
-      .object({
-        type: z.enum(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']),
-        application: argoApplicationSchema,
-      })
-      .loose(),
-  })
-  .loose();
+export const argoStreamEventSchema = z.object({
+  result: z.object({
+    type: z.enum(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']),
+    application: argoApplicationSchema,
+  }),
+});
 
 /** The gateway's chunk when the stream fails on the server. */
-export const argoStreamErrorSchema = z
-  .object({
-    error: z
-      .object({
-        message: opt(str),
-        grpc_code: opt(z.number()),
-        http_code: opt(z.number()),
-      })
-      .loose(),
-  })
-  .loose();
+export const argoStreamErrorSchema = z.object({
+  error: z.object({
+    message: opt(str),
+    grpc_code: opt(z.number()),
+    http_code: opt(z.number()),
+  }),
+});

@@ -10,66 +10,54 @@ import type {
  * BackupStorageLocation; see contracts/velero), and their mapping to the store's records.
  */
 const strList = z.array(z.string()).nullish();
-const meta = z
-  .object({
-    name: z.string(),
-    labels: z.record(z.string(), z.string()).nullish(),
-  })
-  .loose();
+const meta = z.object({
+  name: z.string(),
+  labels: z.record(z.string(), z.string()).nullish(),
+});
+const backupSchema = z.object({
+  metadata: meta,
+  spec: z
+    .object({
+      includedNamespaces: strList,
+      excludedNamespaces: strList,
+      storageLocation: z.string().nullish(),
+    })
 
-const backupSchema = z
-  .object({
-    metadata: meta,
-    spec: z
-      .object({
-        includedNamespaces: strList,
-        excludedNamespaces: strList,
-        storageLocation: z.string().nullish(),
-      })
-      .loose()
-      .nullish(),
-    status: z
-      .object({
-        phase: z.string().nullish(),
-        startTimestamp: z.string().nullish(),
-        completionTimestamp: z.string().nullish(),
-        expiration: z.string().nullish(),
-        errors: z.number().nullish(),
-        warnings: z.number().nullish(),
-      })
-      .loose()
-      .nullish(),
-  })
-  .loose();
+    .nullish(),
+  status: z
+    .object({
+      phase: z.string().nullish(),
+      startTimestamp: z.string().nullish(),
+      completionTimestamp: z.string().nullish(),
+      expiration: z.string().nullish(),
+      errors: z.number().nullish(),
+      warnings: z.number().nullish(),
+    })
 
-const scheduleSchema = z
-  .object({
-    metadata: meta,
-    spec: z
-      .object({
-        schedule: z.string().nullish(),
-        paused: z.boolean().nullish(),
-        template: z
-          .object({
-            includedNamespaces: strList,
-            excludedNamespaces: strList,
-          })
-          .loose()
-          .nullish(),
-      })
-      .loose()
-      .nullish(),
-    status: z.object({ lastBackup: z.string().nullish() }).loose().nullish(),
-  })
-  .loose();
+    .nullish(),
+});
+const scheduleSchema = z.object({
+  metadata: meta,
+  spec: z
+    .object({
+      schedule: z.string().nullish(),
+      paused: z.boolean().nullish(),
+      template: z
+        .object({
+          includedNamespaces: strList,
+          excludedNamespaces: strList,
+        })
 
-const locationSchema = z
-  .object({
-    metadata: meta,
-    status: z.object({ phase: z.string().nullish() }).loose().nullish(),
-  })
-  .loose();
+        .nullish(),
+    })
 
+    .nullish(),
+  status: z.object({ lastBackup: z.string().nullish() }).nullish(),
+});
+const locationSchema = z.object({
+  metadata: meta,
+  status: z.object({ phase: z.string().nullish() }).nullish(),
+});
 const u = <T>(v: T | null | undefined): T | undefined => v ?? undefined;
 
 /** The Velero kinds we watch, by plural. */
