@@ -68,6 +68,8 @@ export function summarizeHistogram(h: ELDHistogram) {
   };
 }
 
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+
 function start(out: string) {
   let seq = 0;
   const write = (record: object) =>
@@ -121,8 +123,50 @@ function start(out: string) {
     closeTimer.unref();
   };
 
+  // BENCH_PROBE_TRACE=1: every call's start and the heap every 100 ms, to find what a peak of
+  // memory comes with (a separate file, `<BENCH_PROBE_LOG>.trace`; off in the bench's runs).
+  const trace = process.env.BENCH_PROBE_TRACE
+    ? (record: object) =>
+        fs.appendFileSync(
+          `${out}.trace`,
+          `${JSON.stringify({ t: Date.now(), ...record })}\n`,
+        )
+    : undefined;
+  // BENCH_PROBE_ALLOC_PROFILE_MS=N: V8's sampling heap profiler over the first N ms, garbage
+  // included, written to `<BENCH_PROBE_LOG>.heapprofile` (who allocates during start-up).
+  const profileMs = Number(process.env.BENCH_PROBE_ALLOC_PROFILE_MS ?? 0);
+  if (profileMs > 0 && require('node:worker_threads').isMainThread) {
+    const inspector = require('node:inspector');
+    const session = new inspector.Session();
+    session.connect();
+    session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    setTimeout(() => {
+      session.post('HeapProfiler.stopSampling', (error: unknown, r: any) => {
+        if (!error) {
+          fs.writeFileSync(`${out}.heapprofile`, JSON.stringify(r.profile));
+        }
+        session.disconnect();
+      });
+    }, profileMs).unref();
+  }
+  if (trace) {
+    setInterval(() => {
+      const m = process.memoryUsage();
+      trace({
+        rss: mb(m.rss),
+        heapTotal: mb(m.heapTotal),
+        heapUsed: mb(m.heapUsed),
+      });
+    }, 100).unref();
+  }
+
   const started = (request: object, method: string, path: string) => {
     const what = classifyCall(method, path);
+    trace?.({ call: what });
     count(what);
     if (what === 'GET argo list') listStarted(request);
   };
@@ -144,7 +188,6 @@ function start(out: string) {
 
   let marks = newHistogram();
   let markedAt = Date.now();
-  const mb = (bytes: number) => Math.round(bytes / 1048576);
   /** A full collection (V8's `gc()`, exposed for this only), then what is left. */
   const afterFullGc = () => {
     v8.setFlagsFromString('--expose-gc');
@@ -154,15 +197,13 @@ function start(out: string) {
     const m = process.memoryUsage();
     // Where the RSS goes: V8's spaces (committed vs used), buffers outside the heap.
     const spaces = Object.fromEntries(
-      v8
-        .getHeapSpaceStatistics()
-        .map(s => [
-          s.space_name,
-          {
-            committedMb: mb(s.physical_space_size),
-            usedMb: mb(s.space_used_size),
-          },
-        ]),
+      v8.getHeapSpaceStatistics().map(s => [
+        s.space_name,
+        {
+          committedMb: mb(s.physical_space_size),
+          usedMb: mb(s.space_used_size),
+        },
+      ]),
     );
     const snapshotDir = process.env.BENCH_PROBE_HEAP_SNAPSHOT_DIR;
     if (snapshotDir)
