@@ -2,6 +2,8 @@ import type { EntityOverview } from '@internal/backstage-plugin-gitops-common';
 import type { Fault, Fleet } from '@internal/fleet-simulator';
 import request from 'supertest';
 import {
+  fleetCa,
+  fleetFetch,
   startGitopsBackend,
   startTestFleet,
   waitFor,
@@ -64,7 +66,7 @@ describe('one failing upstream never fails the page', () => {
     ({ fleet, cleanup } = await startTestFleet());
     // A real session token of argocd-prod that has expired by the time it is used.
     await fleet.control.setFault('argocd-prod', { tokenTtlSeconds: 60 });
-    const res = await fetch(`${fleet.argo[1].url}/api/v1/session`, {
+    const res = await fleetFetch(fleet)(`${fleet.argo[1].url}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -105,6 +107,7 @@ describe('one failing upstream never fails the page', () => {
               url: fleet.argo[1].url,
               token: expiredToken,
               timeoutMs: 1500,
+              ...fleetCa(fleet),
             };
           }
           return out;

@@ -3,6 +3,7 @@ import type { Fleet } from '@internal/fleet-simulator';
 import request from 'supertest';
 import {
   OWNER,
+  fleetCa,
   startGitopsBackend,
   startTestFleet,
   waitFor,
@@ -42,6 +43,7 @@ describe('secrets never leave the backend', () => {
               url: fleet.argo[1].url,
               token: ARGO_TOKEN, // rejected by Argo CD
               timeoutMs: 1500,
+              ...fleetCa(fleet),
             },
           ],
         },

@@ -28,6 +28,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { gitopsPlugin } from '../plugin';
 import { gitopsClockServiceRef } from '../util/clock';
+import { tlsFetch, upstreamTls } from '../util/tls';
 
 export const OWNER = 'user:default/owner';
 export const STRANGER = 'user:default/stranger';
@@ -97,6 +98,14 @@ export function capturingRootLogger(logs: string[]) {
     factory: () => capturingLogger(logs) as any,
   });
 }
+
+/** The fleet's CA as an upstream's config key (none on a plain-HTTP fleet). */
+export const fleetCa = (fleet: Fleet): { caCert?: string } =>
+  fleet.tls ? { caCert: fleet.tls.caCert } : {};
+
+/** A fetch that trusts the fleet's CA, as the plugin's own for an upstream with `caCert`. */
+export const fleetFetch = (fleet: Fleet) =>
+  tlsFetch(upstreamTls('fleet', 'fleet', 'test', fleetCa(fleet)));
 
 export async function startTestFleet(
   options: Parameters<typeof startFleet>[0] extends infer O

@@ -1,5 +1,5 @@
 import type { Fleet } from '@internal/fleet-simulator';
-import { startTestFleet } from '../../__testUtils__/fleetBackend';
+import { fleetFetch, startTestFleet } from '../../__testUtils__/fleetBackend';
 import { ArgoCdClient, jwtExpiry } from './ArgoCdClient';
 import { toDeploymentApp } from './mapping';
 import type { ArgoStreamEvent } from './eventStream';
@@ -43,6 +43,7 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
         timeoutMs: 1000,
       },
       clock,
+      fleetFetch(fleet),
     );
   };
   const counts = () => fleet.control.counts().argo['argocd-main'];
@@ -96,11 +97,13 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
     const good = new ArgoCdClient(
       { name: a.name, url: a.url, token: a.token },
       { now: () => fleet.clock.now() },
+      fleetFetch(fleet),
     );
     expect((await listAll(good)).applications.length).toBeGreaterThan(0);
     const bad = new ArgoCdClient(
       { name: a.name, url: a.url, token: 'SECRET-TOKEN-456' },
       { now: () => fleet.clock.now() },
+      fleetFetch(fleet),
     );
     const error = await listAll(bad).catch(e => e as Error);
     expect((error as Error).message).toContain('401');
