@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { startFleet, Fleet } from './fleet';
 import {
   argoClient,
+  fleetFetch,
   openRawStream,
   sseMessages,
   stopAndClean,
@@ -116,7 +117,7 @@ describe('fidelity against the upstream contracts', () => {
     const main = await argoClient(fleet, 'argocd-main');
     const prod = await argoClient(fleet, 'argocd-prod');
     const a = fleet.argo[0];
-    const session = await fetch(`${a.url}/api/v1/session`, {
+    const session = await fleetFetch(fleet, `${a.url}/api/v1/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: a.username, password: a.password }),
@@ -199,7 +200,8 @@ describe('fidelity against the upstream contracts', () => {
     );
 
     // One stream event, validated against the route's "Stream result of" schema.
-    const res = await fetch(
+    const res = await fleetFetch(
+      fleet,
       `${main.url}/api/v1/stream/applications?name=payments-api-dev`,
       { headers: { authorization: `Bearer ${main.token}` } },
     );
@@ -225,6 +227,7 @@ describe('fidelity against the upstream contracts', () => {
     const sse = openRawStream(
       `${main.url}/api/v1/stream/applications?name=payments-api-dev`,
       { authorization: `Bearer ${main.token}`, accept: 'text/event-stream' },
+      { ca: fleet.tls?.caCert },
     );
     await sse.waitFor(t => t.includes('\n\n\n'));
     await fleet.control.setFault('argocd-main', {
@@ -308,7 +311,8 @@ describe('fidelity against the upstream contracts', () => {
         const validate = ajv.compile(
           crd.spec.versions[0].schema.openAPIV3Schema,
         );
-        const res = await fetch(
+        const res = await fleetFetch(
+          fleet,
           `${kube.url}/apis/velero.io/v1/namespaces/velero/${plural}`,
           { headers: { authorization: `Bearer ${kube.token}` } },
         );
@@ -351,7 +355,9 @@ describe('fidelity against the upstream contracts', () => {
     ];
     for (const c of fleet.cost) {
       for (const q of queries) {
-        const body: any = await (await fetch(`${c.url}${q}`)).json();
+        const body: any = await (
+          await fleetFetch(fleet, `${c.url}${q}`)
+        ).json();
         expect(isValid(response, body) ? [] : response.errors).toEqual([]);
         expect(body.code).toBe(200);
         for (const set of body.data) {

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
+import { Agent } from 'undici';
 import { startFleet } from './fleet';
 
 export interface ScaleFigures {
@@ -19,6 +20,7 @@ export interface ScaleFigures {
 function curl(
   url: string,
   token: string,
+  caFile?: string,
 ): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -31,6 +33,7 @@ function curl(
         '%{time_total} %{size_download}',
         '-H',
         `Authorization: Bearer ${token}`,
+        ...(caFile ? ['--cacert', caFile] : []),
         url,
       ],
       (err, out) => {
@@ -73,6 +76,10 @@ export async function measureScale(
     costQueries: [],
     rssMb: 0,
   };
+  // On the HTTPS fleet (the default) both clients trust its CA; curl's time includes the handshake.
+  const dispatcher = fleet.tls
+    ? new Agent({ connect: { ca: fleet.tls.caCert } })
+    : undefined;
   try {
     // curl in a child process, so the timing is the server's (not an in-process client's).
     for (const a of fleet.argo) {
@@ -84,6 +91,7 @@ export async function measureScale(
         const { ms, bytes } = await curl(
           `${a.url}/api/v1/applications`,
           a.token,
+          fleet.tls?.caFile,
         );
         bucket.push(ms);
         if (bucket === figures.coldListMs) figures.listBytes.push(bytes);
@@ -92,7 +100,9 @@ export async function measureScale(
     // A typical portal cost query against the cluster holding instance 0's apps.
     for (const q of costQueries) {
       const s = performance.now();
-      const res = await fetch(`${fleet.cost[0].url}/model/allocation?${q}`);
+      const res = await fetch(`${fleet.cost[0].url}/model/allocation?${q}`, {
+        dispatcher,
+      } as RequestInit);
       const text = await res.text();
       figures.costQueries.push({
         query: q,
@@ -102,6 +112,7 @@ export async function measureScale(
     }
     figures.rssMb = process.memoryUsage().rss / 1024 / 1024;
   } finally {
+    await dispatcher?.destroy();
     await fleet.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }

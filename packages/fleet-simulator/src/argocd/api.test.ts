@@ -1,9 +1,11 @@
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { startFleet, Fleet } from '../fleet';
 import {
   argoClient,
   commitToFleet,
+  fleetFetch,
   replaceInFile,
   stopAndClean,
   tempDir,
@@ -18,16 +20,18 @@ function readStream(
   token: string,
   count: number,
   onOpen?: () => void,
+  ca?: string,
 ): Promise<any[]> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
-    const req = http.get(
+    const req = (url.startsWith('https:') ? https.get : http.get)(
       url,
       {
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'text/event-stream',
         },
+        ca,
       },
       res => {
         expect(res.headers['content-type']).toContain('text/event-stream');
@@ -73,7 +77,7 @@ describe('Argo CD API', () => {
 
   it('requires a bearer token or the argocd.token cookie, and accepts the static API token', async () => {
     const url = `${fleet.argo[0].url}/api/v1/applications`;
-    const none = await fetch(url);
+    const none = await fleetFetch(fleet, url);
     expect(none.status).toBe(401);
     expect(await none.json()).toEqual({
       error: 'no session information',
@@ -81,17 +85,20 @@ describe('Argo CD API', () => {
       message: 'no session information',
     });
     expect(
-      (await fetch(url, { headers: { cookie: `argocd.token=${main.token}` } }))
-        .status,
+      (
+        await fleetFetch(fleet, url, {
+          headers: { cookie: `argocd.token=${main.token}` },
+        })
+      ).status,
     ).toBe(200);
     expect(
       (
-        await fetch(url, {
+        await fleetFetch(fleet, url, {
           headers: { authorization: `Bearer ${fleet.argo[0].token}` },
         })
       ).status,
     ).toBe(200);
-    const bad = await fetch(`${fleet.argo[0].url}/api/v1/session`, {
+    const bad = await fleetFetch(fleet, `${fleet.argo[0].url}/api/v1/session`, {
       method: 'POST',
       body: '{"username":"admin","password":"x"}',
       headers: { 'content-type': 'application/json' },
@@ -185,15 +192,21 @@ describe('Argo CD API', () => {
 
   it('streams ADDED for matching apps, then MODIFIED on change', async () => {
     const url = `${main.url}/api/v1/stream/applications?selector=app%3Dpayments-api`;
-    const events = await readStream(url, main.token, 3, () => {
-      void commitToFleet(fleet, 'payments-api 1.4.1 to dev', dir =>
-        replaceInFile(
-          path.join(dir, 'apps/payments-api/overlays/dev/kustomization.yaml'),
-          /newTag: .*/,
-          'newTag: 1.4.1',
-        ),
-      ).then(() => fleet.control.pollGit());
-    });
+    const events = await readStream(
+      url,
+      main.token,
+      3,
+      () => {
+        void commitToFleet(fleet, 'payments-api 1.4.1 to dev', dir =>
+          replaceInFile(
+            path.join(dir, 'apps/payments-api/overlays/dev/kustomization.yaml'),
+            /newTag: .*/,
+            'newTag: 1.4.1',
+          ),
+        ).then(() => fleet.control.pollGit());
+      },
+      fleet.tls?.caCert,
+    );
     expect(
       events
         .slice(0, 2)
@@ -210,22 +223,22 @@ describe('Argo CD API', () => {
     const url = `${fleet.argo[0].url}/api/v1/applications`;
     const auth = { headers: { authorization: `Bearer ${main.token}` } };
     await fleet.control.setFault('argocd-main', { errorRate: 1, status: 503 });
-    expect((await fetch(url, auth)).status).toBe(503);
+    expect((await fleetFetch(fleet, url, auth)).status).toBe(503);
     await fleet.control.setFault('argocd-main', { malformed: true });
-    const malformed = await fetch(url, auth);
+    const malformed = await fleetFetch(fleet, url, auth);
     await expect(malformed.json()).rejects.toThrow();
     await fleet.control.setFault('argocd-main', { latencyMs: 150 });
     const t0 = Date.now();
-    await fetch(url, auth);
+    await fleetFetch(fleet, url, auth);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     await fleet.control.setFault('argocd-main', { hang: true });
     await expect(
-      fetch(url, { ...auth, signal: AbortSignal.timeout(300) }),
+      fleetFetch(fleet, url, { ...auth, signal: AbortSignal.timeout(300) }),
     ).rejects.toThrow();
     await fleet.control.setFault('argocd-main', { down: true });
-    await expect(fetch(url, auth)).rejects.toThrow();
+    await expect(fleetFetch(fleet, url, auth)).rejects.toThrow();
     await fleet.control.clearFaults();
-    expect((await fetch(url, auth)).status).toBe(200);
+    expect((await fleetFetch(fleet, url, auth)).status).toBe(200);
     const counts = fleet.control.counts().argo['argocd-main'];
     expect(counts['GET /api/v1/applications']).toBeGreaterThan(3);
     expect(counts['FAULT 503']).toBe(1);

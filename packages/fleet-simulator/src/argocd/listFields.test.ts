@@ -1,5 +1,5 @@
 import { startFleet, Fleet } from '../fleet';
-import { argoClient, stopAndClean, tempDir } from '../testUtils';
+import { argoClient, fleetFetch, stopAndClean, tempDir } from '../testUtils';
 import { APP_FIELD_KEYS } from './listFields';
 
 jest.setTimeout(30_000);
@@ -24,9 +24,13 @@ describe('Argo CD list fields (v3.5.1 appFields)', () => {
   let fleet: Fleet;
   let main: Awaited<ReturnType<typeof argoClient>>;
   const raw = async (query: string) => {
-    const res = await fetch(`${main.url}/api/v1/applications?${query}`, {
-      headers: { authorization: `Bearer ${main.token}` },
-    });
+    const res = await fleetFetch(
+      fleet,
+      `${main.url}/api/v1/applications?${query}`,
+      {
+        headers: { authorization: `Bearer ${main.token}` },
+      },
+    );
     return { status: res.status, text: await res.text() };
   };
 

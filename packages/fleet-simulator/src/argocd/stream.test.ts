@@ -16,10 +16,11 @@ describe('Argo CD application stream', () => {
   let fleet: Fleet;
   let main: Awaited<ReturnType<typeof argoClient>>;
   const open = (query: string, accept?: string) =>
-    openRawStream(`${main.url}/api/v1/stream/applications?${query}`, {
-      authorization: `Bearer ${main.token}`,
-      ...(accept ? { accept } : {}),
-    });
+    openRawStream(
+      `${main.url}/api/v1/stream/applications?${query}`,
+      { authorization: `Bearer ${main.token}`, ...(accept ? { accept } : {}) },
+      { ca: fleet.tls?.caCert },
+    );
   const inst = () => fleet.internals.instances[0];
   const app = (name: string) => inst().apps.get(name)!;
 

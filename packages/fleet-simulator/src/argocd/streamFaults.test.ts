@@ -18,10 +18,11 @@ describe('Argo CD stream faults', () => {
   let fleet: Fleet;
   let main: Awaited<ReturnType<typeof argoClient>>;
   const open = (query: string, accept = SSE) =>
-    openRawStream(`${main.url}/api/v1/stream/applications?${query}`, {
-      authorization: `Bearer ${main.token}`,
-      accept,
-    });
+    openRawStream(
+      `${main.url}/api/v1/stream/applications?${query}`,
+      { authorization: `Bearer ${main.token}`, accept },
+      { ca: fleet.tls?.caCert },
+    );
   const inst = () => fleet.internals.instances[0];
   /** A stream from a resourceVersion sends nothing at first: open it and wait until it listens. */
   const openListening = async (query: string) => {

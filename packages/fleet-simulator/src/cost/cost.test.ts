@@ -1,5 +1,5 @@
 import { startFleet, Fleet } from '../fleet';
-import { stopAndClean, tempDir } from '../testUtils';
+import { fleetFetch, stopAndClean, tempDir } from '../testUtils';
 import { parseWindow } from './window';
 
 jest.setTimeout(30_000);
@@ -11,7 +11,7 @@ describe('cost allocation API', () => {
   let main: string;
   let prod: string;
   const get = async (base: string, q: string) => {
-    const res = await fetch(`${base}${q}`);
+    const res = await fleetFetch(fleet, `${base}${q}`);
     return { status: res.status, body: (await res.json()) as any };
   };
   beforeAll(async () => {
@@ -176,7 +176,7 @@ describe('cost allocation API', () => {
     const kube = fleet.kube[0];
     expect(
       (
-        await fetch(`${kube.url}/version`, {
+        await fleetFetch(fleet, `${kube.url}/version`, {
           headers: { authorization: `Bearer ${kube.token}` },
         })
       ).status,

@@ -1,5 +1,5 @@
 import { startFleet, Fleet } from '../fleet';
-import { stopAndClean, tempDir } from '../testUtils';
+import { fleetFetch, stopAndClean, tempDir } from '../testUtils';
 import { workloadsFromApps } from './workloads';
 
 jest.setTimeout(30_000);
@@ -11,7 +11,7 @@ describe('allocation queries (aggregate, accumulate, step, filter)', () => {
   let kubecost: string;
   let opencost: string;
   const get = async (url: string) => {
-    const res = await fetch(url);
+    const res = await fleetFetch(fleet, url);
     const text = await res.text();
     let body: any = text;
     try {
