@@ -6,6 +6,7 @@ import type { SelectorRequirement } from '../entities/labelSelector';
 import { matchesLabelSelector } from '../entities/labelSelector';
 import { compareResourceVersions } from './resourceVersion';
 import { appSignature, compact, summarySignature } from './appRecord';
+import { KeyIndex } from './KeyIndex';
 
 /** `<instance>/<app namespace>/<name>`: unique across instances. */
 export type AppKey = string;
@@ -35,20 +36,6 @@ export type AppQuery = {
   project?: string;
 };
 
-type Index = Map<string, Set<AppKey>>;
-
-const add = (index: Index, value: string, key: AppKey) => {
-  let set = index.get(value);
-  if (!set) index.set(value, (set = new Set()));
-  set.add(key);
-};
-const drop = (index: Index, value: string, key: AppKey) => {
-  const set = index.get(value);
-  if (!set) return;
-  set.delete(key);
-  if (set.size === 0) index.delete(value);
-};
-
 /**
  * Every application of every deployment source, compact and indexed by name, by label
  * `key=value` (and key), by project and by destination namespace, so a selector lookup costs
@@ -60,12 +47,12 @@ export class AppStore {
   private readonly signatures = new Map<AppKey, string>();
   /** resourceVersions of deleted applications, so a late older event can't bring one back. */
   private readonly tombstones = new Map<AppKey, string>();
-  private readonly byInstance: Index = new Map();
-  private readonly byName: Index = new Map();
-  private readonly byLabel: Index = new Map();
-  private readonly byLabelKey: Index = new Map();
-  private readonly byProject: Index = new Map();
-  private readonly byNamespace: Index = new Map();
+  private readonly byInstance: KeyIndex = new KeyIndex();
+  private readonly byName: KeyIndex = new KeyIndex();
+  private readonly byLabel: KeyIndex = new KeyIndex();
+  private readonly byLabelKey: KeyIndex = new KeyIndex();
+  private readonly byProject: KeyIndex = new KeyIndex();
+  private readonly byNamespace: KeyIndex = new KeyIndex();
   private readonly states = new Map<string, SourceState & { since: Date }>();
   private readonly listeners: Array<(change: AppChange) => void> = [];
   private readonly statusListeners: Array<(instance: string) => void> = [];
@@ -101,9 +88,7 @@ export class AppStore {
 
   /** The applications of one source. */
   ofInstance(instance: string): DeploymentApp[] {
-    return [...(this.byInstance.get(instance) ?? [])].map(
-      k => this.apps.get(k)!,
-    );
+    return [...this.byInstance.get(instance)].map(k => this.apps.get(k)!);
   }
 
   status(instance: string) {
@@ -219,7 +204,7 @@ export class AppStore {
       finish: async () => {
         let sliceStart = performance.now();
         let n = 0;
-        for (const key of [...(this.byInstance.get(instance) ?? [])]) {
+        for (const key of [...this.byInstance.get(instance)]) {
           if (seen.has(key)) continue;
           const { name, namespace } = this.apps.get(key)!;
           this.remove(instance, { name, namespace });
@@ -265,7 +250,7 @@ export class AppStore {
     if (names.length === 0 && selector.length === 0) return [];
     const candidates = new Set<AppKey>();
     for (const name of names) {
-      for (const key of this.byName.get(name) ?? []) candidates.add(key);
+      for (const key of this.byName.get(name)) candidates.add(key);
     }
     if (selector.length > 0) {
       for (const key of this.selectorCandidates(selector)) candidates.add(key);
@@ -298,17 +283,20 @@ export class AppStore {
   }
 
   /** The smallest indexed set that contains every match of the selector. */
-  private selectorCandidates(selector: SelectorRequirement[]): Set<AppKey> {
-    let best: Set<AppKey> | undefined;
+  private selectorCandidates(
+    selector: SelectorRequirement[],
+  ): ReadonlySet<AppKey> {
+    let best: ReadonlySet<AppKey> | undefined;
     for (const r of selector) {
-      let set: Set<AppKey> | undefined;
+      let set: ReadonlySet<AppKey> | undefined;
       if (r.op === 'in') {
-        set = new Set();
+        const matching = new Set<AppKey>();
         for (const v of r.values) {
-          for (const k of this.byLabel.get(`${r.key}=${v}`) ?? []) set.add(k);
+          for (const k of this.byLabel.get(`${r.key}=${v}`)) matching.add(k);
         }
+        set = matching;
       } else if (r.op === 'exists') {
-        set = this.byLabelKey.get(r.key) ?? new Set();
+        set = this.byLabelKey.get(r.key);
       }
       if (set && (!best || set.size < best.size)) best = set;
     }
@@ -318,13 +306,11 @@ export class AppStore {
 
   /** Applications deploying into a namespace (any instance). */
   inNamespace(namespace: string): DeploymentApp[] {
-    return [...(this.byNamespace.get(namespace) ?? [])].map(
-      k => this.apps.get(k)!,
-    );
+    return [...this.byNamespace.get(namespace)].map(k => this.apps.get(k)!);
   }
 
   inProject(project: string): DeploymentApp[] {
-    return [...(this.byProject.get(project) ?? [])].map(k => this.apps.get(k)!);
+    return [...this.byProject.get(project)].map(k => this.apps.get(k)!);
   }
 
   private store(
@@ -340,27 +326,27 @@ export class AppStore {
   }
 
   private index(key: AppKey, app: DeploymentApp) {
-    add(this.byInstance, app.instance, key);
-    add(this.byName, app.name, key);
+    this.byInstance.add(app.instance, key);
+    this.byName.add(app.name, key);
     for (const [k, v] of Object.entries(app.labels)) {
-      add(this.byLabel, `${k}=${v}`, key);
-      add(this.byLabelKey, k, key);
+      this.byLabel.add(`${k}=${v}`, key);
+      this.byLabelKey.add(k, key);
     }
-    if (app.project) add(this.byProject, app.project, key);
+    if (app.project) this.byProject.add(app.project, key);
     const ns = app.destination?.namespace;
-    if (ns) add(this.byNamespace, ns, key);
+    if (ns) this.byNamespace.add(ns, key);
   }
 
   private unindex(key: AppKey, app: DeploymentApp) {
-    drop(this.byInstance, app.instance, key);
-    drop(this.byName, app.name, key);
+    this.byInstance.drop(app.instance, key);
+    this.byName.drop(app.name, key);
     for (const [k, v] of Object.entries(app.labels)) {
-      drop(this.byLabel, `${k}=${v}`, key);
-      drop(this.byLabelKey, k, key);
+      this.byLabel.drop(`${k}=${v}`, key);
+      this.byLabelKey.drop(k, key);
     }
-    if (app.project) drop(this.byProject, app.project, key);
+    if (app.project) this.byProject.drop(app.project, key);
     const ns = app.destination?.namespace;
-    if (ns) drop(this.byNamespace, ns, key);
+    if (ns) this.byNamespace.drop(ns, key);
   }
 
   private emit(change: AppChange) {
