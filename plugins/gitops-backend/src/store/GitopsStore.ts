@@ -8,6 +8,7 @@ import type {
   SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import { AppStore } from './AppStore';
+import { interned } from './intern';
 import { SourceDataStore, type SourceEntry } from './SourceDataStore';
 
 /** A cost source's totals over one window, indexed by namespace. */
@@ -30,10 +31,34 @@ export function costTotals(
   for (const row of rows) {
     if (!row.namespace) continue;
     let list = byNamespace.get(row.namespace);
-    if (!list) byNamespace.set(row.namespace, (list = []));
-    list.push(row);
+    if (!list) byNamespace.set(interned(row.namespace), (list = []));
+    list.push(compactRow(row));
+  }
+  // Most namespaces have one row; an array grown by push keeps room for 16.
+  for (const [namespace, list] of byNamespace) {
+    byNamespace.set(namespace, list.slice());
   }
   return { ...base, byNamespace };
+}
+
+/**
+ * A row in one fixed shape, its strings shared. Rows built field by field (as a source folds
+ * allocations) keep their properties out of the object, ~400 bytes a row: at 50,000 workloads
+ * and two windows that was 40 MB.
+ */
+function compactRow(row: CostRow): CostRow {
+  return {
+    namespace:
+      row.namespace === undefined ? undefined : interned(row.namespace),
+    label: row.label === undefined ? undefined : interned(row.label),
+    date: row.date,
+    cpu: row.cpu,
+    ram: row.ram,
+    pv: row.pv,
+    network: row.network,
+    total: row.total,
+    efficiencyWeighted: row.efficiencyWeighted,
+  };
 }
 
 /**
