@@ -4,29 +4,12 @@ import { matchesSelector, parseSelector } from '../util/labels';
 import { KINDS, Plural, VELERO_NS, VeleroCluster } from './velero';
 import { kubeStatus as status } from './status';
 import { watchObjects } from './watch';
+import { CRDS, NAMESPACE_TABLE } from './crds';
+import { uid } from '../argocd/app';
+import { discoveryRoutes } from './discovery';
+import { byKey, paginate } from './paging';
+import { negotiateResource, sendList, sendObject } from './respond';
 
-const RESOURCES = (Object.keys(KINDS) as Plural[]).map(plural => ({
-  name: plural,
-  singularName: KINDS[plural].toLowerCase(),
-  namespaced: true,
-  kind: KINDS[plural],
-  verbs: [
-    'delete',
-    'deletecollection',
-    'get',
-    'list',
-    'patch',
-    'create',
-    'update',
-    'watch',
-  ],
-  storageVersionHash: Buffer.from(plural).toString('base64').slice(0, 12),
-}));
-
-/**
- * The Kubernetes API subset a Velero dashboard needs: discovery, and list/get/watch (plus
- * create for Backups/Restores) of velero.io/v1 objects in namespace `velero`.
- */
 /** The API server's answer to a path or resource type it does not serve. */
 function notFound(res: express.Response) {
   res
@@ -40,6 +23,11 @@ function notFound(res: express.Response) {
     );
 }
 
+/**
+ * The Kubernetes API subset a Velero dashboard (and kubectl) needs: discovery, and
+ * list/get/watch (plus create for Backups/Restores, delete of any) of velero.io/v1 objects in
+ * namespace `velero`, as JSON, as a meta.k8s.io Table or as PartialObjectMetadata.
+ */
 export function kubeApp(d: {
   cluster: string;
   velero: VeleroCluster;
@@ -82,44 +70,64 @@ export function kubeApp(d: {
       platform: 'linux/amd64',
     });
   });
-  route('get', '/api', (_req, res) => {
-    res.json({
-      kind: 'APIVersions',
-      versions: ['v1'],
-      serverAddressByClientCIDRs: [
-        { clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' },
-      ],
-    });
-  });
-  const group = {
-    name: 'velero.io',
-    versions: [{ groupVersion: 'velero.io/v1', version: 'v1' }],
-    preferredVersion: { groupVersion: 'velero.io/v1', version: 'v1' },
-  };
-  route('get', '/apis', (_req, res) =>
-    res.json({ kind: 'APIGroupList', apiVersion: 'v1', groups: [group] }),
+  discoveryRoutes(
+    (p, h) => route('get', p, h),
+    () => new URL(d.service().url).host,
   );
-  route('get', '/apis/velero.io', (_req, res) =>
-    res.json({ kind: 'APIGroup', apiVersion: 'v1', ...group }),
-  );
-  route('get', '/apis/velero.io/v1', (_req, res) => {
-    res.json({
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: 'velero.io/v1',
-      resources: RESOURCES,
-    });
-  });
-  route('get', '/api/v1/namespaces', (_req, res) => {
-    const names = ['default', 'kube-system', VELERO_NS, ...v.namespaces].sort();
-    res.json({
-      kind: 'NamespaceList',
-      apiVersion: 'v1',
-      metadata: { resourceVersion: v.resourceVersion },
-      items: names.map(name => ({
-        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+  // Namespaces exist from before Velero was installed (its BSL is 30 days old at start).
+  const nsCreated = new Date(v.nowMs() - 30 * 86_400_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  const namespaces = () =>
+    ['default', 'kube-system', VELERO_NS, ...v.namespaces]
+      .sort()
+      .map((name, i) => ({
+        metadata: {
+          name,
+          uid: uid(d.cluster, 'namespaces', name),
+          resourceVersion: String(100 + i),
+          creationTimestamp: nsCreated,
+          labels: { 'kubernetes.io/metadata.name': name },
+        },
+        spec: { finalizers: ['kubernetes'] },
         status: { phase: 'Active' },
-      })),
+      }));
+  route('get', '/api/v1/namespaces', (req, res) => {
+    const n = negotiateResource(req, res, true);
+    if (!n) return;
+    const listMeta = { resourceVersion: v.resourceVersion };
+    if (n.conversion)
+      sendList(res, n, {
+        crd: NAMESPACE_TABLE,
+        items: namespaces(),
+        listMeta,
+        nowMs: v.nowMs(),
+      });
+    else
+      res.json({
+        kind: 'NamespaceList',
+        apiVersion: 'v1',
+        metadata: listMeta,
+        items: namespaces(),
+      });
+  });
+  route('get', '/api/v1/namespaces/:name', (req, res) => {
+    const n = negotiateResource(req, res, false);
+    if (!n) return;
+    const ns = namespaces().find(x => x.metadata.name === req.params.name);
+    if (!ns) {
+      res.status(404).json(
+        status(404, 'NotFound', `namespaces "${req.params.name}" not found`, {
+          name: req.params.name,
+          kind: 'namespaces',
+        }),
+      );
+      return;
+    }
+    sendObject(res, n, {
+      crd: NAMESPACE_TABLE,
+      object: { kind: 'Namespace', apiVersion: 'v1', ...ns },
+      nowMs: v.nowMs(),
     });
   });
 
@@ -134,16 +142,26 @@ export function kubeApp(d: {
     }
     return p;
   };
+  const missing = (res: express.Response, plural: Plural, name: string) =>
+    res.status(404).json(
+      status(404, 'NotFound', `${plural}.velero.io "${name}" not found`, {
+        name,
+        group: 'velero.io',
+        kind: plural,
+      }),
+    );
 
   const listOrWatch = (req: express.Request, res: express.Response) => {
     const plural = pluralOf(req, res);
     if (!plural) return;
+    const n = negotiateResource(req, res, true);
+    if (!n) return;
     const ns = req.params.ns;
-    const reqs = parseSelector(
+    const labelSelector =
       typeof req.query.labelSelector === 'string'
         ? req.query.labelSelector
-        : undefined,
-    );
+        : undefined;
+    const reqs = parseSelector(labelSelector);
     const fieldName =
       typeof req.query.fieldSelector === 'string'
         ? /metadata\.name=([^,]+)/.exec(req.query.fieldSelector)?.[1]
@@ -152,9 +170,7 @@ export function kubeApp(d: {
       (!ns || o.metadata.namespace === ns) &&
       (!fieldName || o.metadata.name === fieldName) &&
       matchesSelector(reqs, o.metadata.labels);
-    const items = [...v.store[plural].values()]
-      .filter(match)
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const items = [...v.store[plural].values()].filter(match).sort(byKey);
     if (req.query.watch === 'true' || req.query.watch === '1') {
       watchObjects({
         velero: v,
@@ -169,14 +185,26 @@ export function kubeApp(d: {
           matchesSelector(reqs, e.labels),
         items,
         bookmarkIntervalMs: d.bookmarkIntervalMs ?? 60_000,
+        conversion: n.conversion,
+        tableOptions: n.options,
       });
       return;
     }
-    res.json({
-      apiVersion: 'velero.io/v1',
-      kind: `${KINDS[plural]}List`,
-      metadata: { resourceVersion: v.resourceVersion },
+    const page = paginate(
       items,
+      req.query,
+      v.resourceVersion,
+      Boolean(labelSelector || req.query.fieldSelector),
+    );
+    if ('error' in page) {
+      res.status(400).json(status(400, 'BadRequest', page.error));
+      return;
+    }
+    sendList(res, n, {
+      crd: CRDS[plural],
+      items: page.items,
+      listMeta: page.listMeta,
+      nowMs: v.nowMs(),
     });
   };
 
@@ -188,24 +216,17 @@ export function kubeApp(d: {
     (req, res) => {
       const plural = pluralOf(req, res);
       if (!plural) return;
+      const n = negotiateResource(req, res, false);
+      if (!n) return;
       const o =
         req.params.ns === VELERO_NS
           ? v.store[plural].get(req.params.name)
           : undefined;
       if (!o) {
-        res
-          .status(404)
-          .json(
-            status(
-              404,
-              'NotFound',
-              `${plural}.velero.io "${req.params.name}" not found`,
-              { name: req.params.name, group: 'velero.io', kind: plural },
-            ),
-          );
+        missing(res, plural, req.params.name);
         return;
       }
-      res.json(o);
+      sendObject(res, n, { crd: CRDS[plural], object: o, nowMs: v.nowMs() });
     },
   );
   route(
@@ -219,16 +240,7 @@ export function kubeApp(d: {
           ? v.delete(plural, req.params.name)
           : undefined;
       if (!gone) {
-        res
-          .status(404)
-          .json(
-            status(
-              404,
-              'NotFound',
-              `${plural}.velero.io "${req.params.name}" not found`,
-              { name: req.params.name, group: 'velero.io', kind: plural },
-            ),
-          );
+        missing(res, plural, req.params.name);
         return;
       }
       res.json(gone);

@@ -80,6 +80,11 @@ export class VeleroCluster {
     return String(this.rv);
   }
 
+  /** The cluster's clock (simulated time): what ages in Tables are relative to. */
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+
   private bslStatus(available: boolean) {
     const now = iso(this.clock.nowMs());
     return available
