@@ -231,7 +231,7 @@ describe('kubectl against the simulated cluster (HTTPS, the fleet kubeconfig)', 
     ]);
   });
 
-  it('get backups --watch: a created backup appears, then its changes and its deletion', async () => {
+  it('get backups --watch --output-watch-events: a created backup, its changes, its deletion', async () => {
     const w = start(['get', 'backups', '--watch', '--output-watch-events']);
     const initial = velero().store.backups.size;
     await w.waitFor(o => o.trim().split('\n').length === initial + 1);
@@ -261,6 +261,23 @@ describe('kubectl against the simulated cluster (HTTPS, the fleet kubeconfig)', 
     expect(events[3][2]).toBe('6m');
     // The rows before the new ones are the list, as ADDED, with no header repeated.
     expect(table(w.out()).filter(r => r[0] === 'EVENT')).toHaveLength(1);
+  });
+
+  it('get backups --watch: the list, then a line per change of a new backup', async () => {
+    const w = start(['get', 'backups', '--watch']);
+    const initial = velero().store.backups.size;
+    await w.waitFor(o => o.trim().split('\n').length === initial + 1);
+    await api('POST', 'backups', { metadata: { name: 'kubectl-3' } });
+    await w.waitFor(o => (o.match(/kubectl-3/g) ?? []).length === 2);
+    w.child.kill();
+    await w.exit;
+    const rows = table(w.out());
+    expect(rows[0]).toEqual(['NAME', 'AGE']);
+    expect(rows.slice(-2)).toEqual([
+      ['kubectl-3', '0s'],
+      ['kubectl-3', '0s'],
+    ]);
+    expect(rows).toHaveLength(initial + 3);
   });
 
   it('get backups --watch -o json: the objects, one JSON document each', async () => {
