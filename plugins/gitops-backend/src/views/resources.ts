@@ -14,11 +14,16 @@ import type { OverviewBuilder } from './overviewBuilder';
 
 /**
  * The resource trees of an entity's applications for the GitOps tab: asked of the source once
- * per application and kept until that application's next event (any, a reconciliation too),
- * so a tab view of unchanged applications makes no upstream call; concurrent misses share one.
+ * per application and kept while the application's resourceVersion stays the one it was read
+ * at (any event that moves it, a reconciliation too, drops it), so a tab view of unchanged
+ * applications makes no upstream call; concurrent misses share one. A re-list or a history
+ * fill that brings the same version keeps the tree.
  */
 export class ResourcesView {
-  private readonly trees = new BoundedMap<AppKey, ResourceNode[]>(5_000);
+  private readonly trees = new BoundedMap<
+    AppKey,
+    { resourceVersion?: string; nodes: ResourceNode[] }
+  >(5_000);
   private readonly flights = new Singleflight();
 
   constructor(
@@ -28,21 +33,34 @@ export class ResourcesView {
       appsOf: (entity: Entity) => DeploymentApp[];
     },
   ) {
-    deps.store.apps.onChange(change => this.trees.delete(change.key));
+    deps.store.apps.onChange(change => {
+      const version = change.after?.resourceVersion;
+      if (
+        !change.after ||
+        version === undefined ||
+        version !== this.trees.get(change.key)?.resourceVersion
+      ) {
+        this.trees.delete(change.key);
+      }
+    });
   }
 
   private tree(app: DeploymentApp): Promise<ResourceNode[]> {
     const key = appKey(app);
     const known = this.trees.get(key);
-    if (known) return Promise.resolve(known);
+    // Without a version nothing says the tree is current: kept only until the next event.
+    if (known && known.resourceVersion === app.resourceVersion) {
+      return Promise.resolve(known.nodes);
+    }
     return this.flights.do(key, async () => {
       const source = this.deps.store.deployments.get(app.instance);
       if (!source?.getResources) return [];
+      const resourceVersion = app.resourceVersion;
       const nodes = await source.getResources({
         name: app.name,
         namespace: app.namespace,
       });
-      this.trees.set(key, nodes);
+      this.trees.set(key, { resourceVersion, nodes });
       return nodes;
     });
   }
