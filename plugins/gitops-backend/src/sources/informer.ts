@@ -61,18 +61,18 @@ export async function runInformer(
   let failures = 0;
   let lastError: string | undefined;
   /** The turn taken at the resync while the stream still ran, if it was. */
-  let turn: (() => void) | undefined;
+  const held: { turn?: () => void } = {};
   while (!signal.aborted) {
     try {
       const takeTurn = async () => {
-        turn ??= await gate.acquire(signal);
+        held.turn ??= await gate.acquire(signal);
       };
       let resourceVersion: string | undefined;
       try {
         ({ resourceVersion } = await options.list(signal, takeTurn));
       } finally {
-        turn?.();
-        turn = undefined;
+        held.turn?.();
+        held.turn = undefined;
       }
       listed = true;
       if (lastError) {
@@ -89,7 +89,7 @@ export async function runInformer(
       const timer = setTimeout(() => {
         gate.acquire(watching).then(
           release => {
-            turn = release;
+            held.turn = release;
             resync.abort();
           },
           () => {},

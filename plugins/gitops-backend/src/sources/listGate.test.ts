@@ -14,9 +14,15 @@ describe('ListGate', () => {
     const order: string[] = [];
     const first = await gate.acquire();
     const gone = new AbortController();
-    const b = gate.acquire().then(r => (order.push('b'), r));
+    const b = gate.acquire().then(r => {
+      order.push('b');
+      return r;
+    });
     const c = gate.acquire(gone.signal).catch(() => order.push('c aborted'));
-    const d = gate.acquire().then(r => (order.push('d'), r));
+    const d = gate.acquire().then(r => {
+      order.push('d');
+      return r;
+    });
     expect(gate.queued).toBe(3);
     gone.abort();
     await c;

@@ -19,17 +19,20 @@ export class ListGate {
   /** Resolves with the release once it is this caller's turn; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {
+      // Each refers to the other: the waiter leaves the queue on abort, stops listening on grant.
+      const on: { abort?: () => void } = {};
       const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
+        if (on.abort) signal?.removeEventListener('abort', on.abort);
         const id = ++this.next;
         this.holder = id;
+        let timer: ReturnType<typeof setTimeout> | undefined = undefined;
         const passOn = () => {
           clearTimeout(timer);
           if (this.holder !== id) return;
           this.holder = 0;
           this.waiting.shift()?.();
         };
-        const timer = setTimeout(passOn, this.maxHoldMs);
+        timer = setTimeout(passOn, this.maxHoldMs);
         timer.unref?.();
         resolve(passOn);
       };
@@ -38,6 +41,7 @@ export class ListGate {
         if (i >= 0) this.waiting.splice(i, 1);
         reject(signal?.reason ?? new Error('aborted'));
       };
+      on.abort = onAbort;
       if (signal?.aborted) {
         onAbort();
         return;

@@ -1,3 +1,5 @@
+const EMPTY: ReadonlySet<string> = new Set();
+
 /**
  * value → the keys of the records that have it. Most values belong to one record only (an
  * application's name, its destination namespace, an `app=<name>` label), and a Set per value
@@ -34,5 +36,3 @@ export class KeyIndex {
     return typeof current === 'string' ? new Set([current]) : current;
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();
