@@ -31,6 +31,8 @@ async function main() {
         cost: fleet.cost,
         kube: fleet.kube.map(k => ({ cluster: k.cluster, url: k.url })),
         controlUrl: fleet.controlUrl,
+        // HTTPS (the default): the CA the bench's calls and the backends trust.
+        tls: fleet.tls,
         options,
       },
       null,

@@ -1,4 +1,4 @@
-import type { FleetArgo } from './fleet';
+import { argoFetch, type FleetArgo } from './fleet';
 import { sleep } from './proc';
 
 /**
@@ -18,7 +18,8 @@ export function watchArgoChanges(argo: FleetArgo[]) {
     const headers = { authorization: `Bearer ${a.token}` };
     while (!abort.signal.aborted) {
       try {
-        const list = await fetch(
+        const list = await argoFetch(
+          a,
           `${a.url}/api/v1/applications?fields=metadata.resourceVersion,items.metadata.name`,
           { headers, signal: abort.signal },
         );
@@ -27,7 +28,8 @@ export function watchArgoChanges(argo: FleetArgo[]) {
           fields: 'result.type,result.application.metadata.name',
           ...(rv ? { resourceVersion: String(rv) } : {}),
         });
-        const res = await fetch(
+        const res = await argoFetch(
+          a,
           `${a.url}/api/v1/stream/applications?${query}`,
           {
             headers,

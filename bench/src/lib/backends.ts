@@ -149,6 +149,12 @@ export async function startBackend(options: {
       NODE_ENV: 'development',
       BENCH_ARGOCD_PLUGIN: plugin,
       BENCH_PROBE_LOG: probeLog,
+      // Roadie's and the community's plugins have no per-instance CA setting: they trust the
+      // HTTPS fleet's CA through Node's extra CAs. Every backend gets it (the host alone and
+      // ours, which also has the fragment's caCert), so all run on the same ground.
+      ...(options.fleet.caFile
+        ? { NODE_EXTRA_CA_CERTS: options.fleet.caFile }
+        : {}),
     },
     preload: [PROBE_MODULE],
     logFile: path.join(options.logDir, `backend-${plugin}.log`),

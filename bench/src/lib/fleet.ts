@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Agent } from 'undici';
 import { ROOT, startNode, stop, waitFor, type Started } from './proc';
 
 export interface FleetArgo {
@@ -9,6 +10,25 @@ export interface FleetArgo {
   password: string;
   /** A static API token (`argocd account generate-token`). */
   token: string;
+  /** The fleet's CA (PEM) when it serves HTTPS: the bench's own calls trust it (argoFetch). */
+  caCert?: string;
+}
+
+const agents = new Map<string, Agent>();
+
+/** Node's fetch to an Argo CD instance of the fleet, trusting the fleet's CA on HTTPS. */
+export function argoFetch(
+  a: FleetArgo,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  if (!a.caCert) return fetch(url, init);
+  let agent = agents.get(a.caCert);
+  if (!agent) {
+    agent = new Agent({ connect: { ca: a.caCert } });
+    agents.set(a.caCert, agent);
+  }
+  return fetch(url, { ...init, dispatcher: agent } as RequestInit);
 }
 
 /** Request counts of the fleet's servers, per server and route (GET /control/counts). */
@@ -26,6 +46,11 @@ export interface RunningFleet {
   controlUrl: string;
   /** The app-config fragment the fleet wrote (the `gitops:` block for our backend). */
   configPath: string;
+  /**
+   * The fleet's CA file when it serves HTTPS (the default; undefined on plain HTTP): every
+   * measured backend gets it as NODE_EXTRA_CA_CERTS (backends.ts).
+   */
+  caFile?: string;
   /** The options the fleet was started with (recorded in the results). */
   options: Record<string, unknown>;
   counts(): Promise<FleetCounts>;
@@ -72,7 +97,12 @@ export async function startFleetProcess(options: {
       const text = await fs
         .readFile(path.join(outDir, 'endpoints.json'), 'utf8')
         .catch(() => '');
-      return text ? (JSON.parse(text) as { argo: FleetArgo[] }) : undefined;
+      return text
+        ? (JSON.parse(text) as {
+            argo: FleetArgo[];
+            tls?: { caCert: string; caFile: string };
+          })
+        : undefined;
     },
     { timeoutMs: 300_000, started },
   );
@@ -81,9 +111,10 @@ export async function startFleetProcess(options: {
     process: started,
     instances: options.instances,
     appsPerInstance: options.appsPerInstance,
-    argo: endpoints.argo,
+    argo: endpoints.argo.map(a => ({ ...a, caCert: endpoints.tls?.caCert })),
     controlUrl,
     configPath: path.join(outDir, 'app-config.fleet.yaml'),
+    caFile: endpoints.tls?.caFile,
     options: fleetOptions,
     async counts() {
       const res = await fetch(`${controlUrl}/control/counts`);

@@ -1,6 +1,6 @@
 import type { RunningBackend } from './backends';
 import type { BenchEntity } from './entities';
-import type { RunningFleet } from './fleet';
+import { argoFetch, type RunningFleet } from './fleet';
 import { summarize, type LatencySummary } from './load';
 import { sleep } from './proc';
 
@@ -165,7 +165,8 @@ export async function measurePropagation(options: {
       }
       missed.push(entity.name);
     })();
-    const sync = await fetch(
+    const sync = await argoFetch(
+      argo,
       `${argo.url}/api/v1/applications/${encodeURIComponent(appName)}/sync`,
       {
         signal: AbortSignal.timeout(10_000),

@@ -1,4 +1,4 @@
-import type { FleetArgo } from './fleet';
+import { argoFetch, type FleetArgo } from './fleet';
 
 /**
  * One change on every Argo CD instance, to an application no measured page shows: a refresh
@@ -17,7 +17,8 @@ export async function primeStreams(
 ) {
   for (const a of argo) {
     const headers = { authorization: `Bearer ${a.token}` };
-    const list = await fetch(
+    const list = await argoFetch(
+      a,
       `${a.url}/api/v1/applications?fields=items.metadata.name`,
       { headers },
     );
@@ -27,7 +28,8 @@ export async function primeStreams(
     const names = (body.items ?? []).map(i => i.metadata.name);
     const target = [...names].reverse().find(n => !shown(n));
     if (!target) continue;
-    const res = await fetch(
+    const res = await argoFetch(
+      a,
       `${a.url}/api/v1/applications/${encodeURIComponent(
         target,
       )}?refresh=normal`,
