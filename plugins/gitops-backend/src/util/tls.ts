@@ -192,15 +192,33 @@ export type TlsFetch = typeof fetch & {
 export function tlsFetch(
   tls: UpstreamTls,
   base: typeof fetch = (...args) => fetch(...args),
+  options: {
+    /**
+     * undici's wait for response headers (its default: 300 s), 0 for none. Argo CD's gateway
+     * sends no headers on a stream until its first change, and the client waits for that until
+     * the resync (10 min) with its own timers: undici's own would cut a quiet stream at 5 min.
+     */
+    headersTimeoutMs?: number;
+  } = {},
 ): TlsFetch {
-  const agent = customTls(tls)
-    ? new Agent({
-        connect: {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          rejectUnauthorized: !tls.insecure,
-        },
-      })
-    : undefined;
+  const timeouts =
+    options.headersTimeoutMs === undefined
+      ? {}
+      : {
+          headersTimeout: options.headersTimeoutMs,
+          // The same for the wait between two chunks: the client's idle timer decides.
+          bodyTimeout: options.headersTimeoutMs,
+        };
+  const agent =
+    customTls(tls) || options.headersTimeoutMs !== undefined
+      ? new Agent({
+          ...timeouts,
+          connect: {
+            ...(tls.ca ? { ca: tls.ca } : {}),
+            rejectUnauthorized: !tls.insecure,
+          },
+        })
+      : undefined;
   const call = async (
     input: Parameters<typeof fetch>[0],
     init?: RequestInit,

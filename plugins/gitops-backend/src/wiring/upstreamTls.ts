@@ -17,9 +17,12 @@ import {
  */
 export function upstreamTlsOf(config: GitopsConfig, logger: LoggerService) {
   const fetches: TlsFetch[] = [];
-  const fetchFor = (tls: UpstreamTls) => {
+  const fetchFor = (
+    tls: UpstreamTls,
+    options?: { headersTimeoutMs: number },
+  ) => {
     warnIfInsecure(logger, tls);
-    const f = tlsFetch(tls);
+    const f = tlsFetch(tls, undefined, options);
     fetches.push(f);
     return f;
   };
@@ -31,6 +34,8 @@ export function upstreamTlsOf(config: GitopsConfig, logger: LoggerService) {
         `gitops.argocd.instances[${i}]`,
         instance,
       ),
+      // The client's own timers end a quiet stream at the resync, not undici's 300 s.
+      { headersTimeoutMs: 0 },
     ),
   );
   const cost = config.cost.clusters.map((c, i) =>
