@@ -1,5 +1,6 @@
 /** The replicas bench's HTTP client, waiting and small statistics. */
 import http from 'node:http';
+import https from 'node:https';
 
 export type Answer = {
   status: number;
@@ -9,6 +10,17 @@ export type Answer = {
 };
 
 export const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+/** HTTPS agents by CA: the fleet's Argo CD instances (the replicas bench's own calls). */
+const tlsAgents = new Map<string, https.Agent>();
+const tlsAgent = (ca?: string) => {
+  if (!ca) return undefined;
+  let a = tlsAgents.get(ca);
+  if (!a) {
+    a = new https.Agent({ keepAlive: true, maxSockets: 200, ca });
+    tlsAgents.set(ca, a);
+  }
+  return a;
+};
 
 export const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
@@ -20,17 +32,20 @@ export function request(
     headers?: Record<string, string>;
     body?: unknown;
     timeoutMs?: number;
+    /** The CA (PEM) an https URL's certificate must chain to (the fleet's `caCert`). */
+    ca?: string;
   } = {},
 ): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const body =
       options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = http.request(
+    const tls = url.startsWith('https:');
+    const req = (tls ? https : http).request(
       url,
       {
         method: options.method ?? 'GET',
-        agent,
+        agent: tls ? tlsAgent(options.ca) : agent,
         timeout: options.timeoutMs ?? 30_000,
         headers: {
           ...(body ? { 'content-type': 'application/json' } : {}),

@@ -16,6 +16,8 @@ type Instance = {
   url: string;
   username: string;
   password: string;
+  /** The fleet's CA on HTTPS (its default). */
+  caCert?: string;
 };
 
 export async function primeStreams(fleetConfig: string) {
@@ -23,14 +25,16 @@ export async function primeStreams(fleetConfig: string) {
   const instances = config.gitops.argocd.instances as Instance[];
   const viewed = VIEWED_ENTITIES.map(r => r.split('/')[1]);
   for (const i of instances) {
+    const ca = i.caCert;
     const session = await request(`${i.url}/api/v1/session`, {
       method: 'POST',
       body: { username: i.username, password: i.password },
+      ca,
     });
     const token = JSON.parse(session.body).token as string;
     const list = await request(
       `${i.url}/api/v1/applications?fields=items.metadata.name`,
-      { headers: withToken(token) },
+      { headers: withToken(token), ca },
     );
     const names = (
       (JSON.parse(list.body).items ?? []) as Array<{
@@ -45,7 +49,7 @@ export async function primeStreams(fleetConfig: string) {
         `${i.url}/api/v1/applications/${encodeURIComponent(
           target,
         )}?refresh=normal`,
-        { headers: withToken(token) },
+        { headers: withToken(token), ca },
       );
   }
 }

@@ -80,7 +80,8 @@ export async function assertPortsFree() {
 /**
  * The fleet, as its own process (its CLI), on fixed ports, `APPS_PER_INSTANCE` filler
  * applications per instance, and Argo CD's periodic reconciliation off: nothing changes
- * upstream unless the bench changes it, so the calls counted are the replicas' own.
+ * upstream unless the bench changes it, so the calls counted are the replicas' own. HTTPS (the
+ * CLI's default): the fragment carries its CA.
  */
 export async function startFleet() {
   const configOut = path.join(WORK, 'app-config.fleet.yaml');
@@ -104,7 +105,12 @@ export async function startFleet() {
     async () => (await fs.stat(configOut)).size > 0,
     120_000,
   );
-  log(`fleet up (2 Argo CD instances × ${APPS_PER_INSTANCE} filler apps)`);
+  const https = (await fs.readFile(configOut, 'utf8')).includes('url: https:');
+  log(
+    `fleet up (2 Argo CD instances × ${APPS_PER_INSTANCE} filler apps, ${
+      https ? 'HTTPS with its own CA' : 'plain HTTP'
+    })`,
+  );
   return { configOut, bareRepo: path.join(WORK, 'fleet/gitops.git') };
 }
 
