@@ -13,7 +13,8 @@ describe('start command options', () => {
       CLI_DEFAULT_TLS,
     );
     expect(optionsFromArgs(parseArgs([])).tls).toBe(CLI_DEFAULT_TLS);
-    // One switch for now: the CLI follows startFleet's default until one of them is flipped.
+    // HTTPS by default, as startFleet.
+    expect(CLI_DEFAULT_TLS).toBe(true);
     expect(CLI_DEFAULT_TLS).toBe(DEFAULT_TLS);
   });
 

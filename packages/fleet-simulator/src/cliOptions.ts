@@ -3,8 +3,7 @@ import { DEFAULT_TLS, type FleetOptions } from './fleetOptions';
 
 /**
  * Whether `fleet-simulator start` serves HTTPS without `--https` / `--plain-http`. Follows
- * startFleet's DEFAULT_TLS (src/fleetOptions.ts, plain HTTP for now); set this to `true` to make
- * only the CLI (scripts/start.sh, the e2e) default to HTTPS.
+ * startFleet's DEFAULT_TLS (src/fleetOptions.ts: HTTPS); `--plain-http` serves plain HTTP.
  */
 export const CLI_DEFAULT_TLS: boolean = DEFAULT_TLS;
 

@@ -54,10 +54,11 @@ export interface ArgoInstanceOptions {
 }
 
 /**
- * Whether startFleet serves HTTPS when `tls` is not given. Plain HTTP for now, until the backend
- * trusts a CA from its config (issue 14); then flip to `true` (the CLI follows, see cliOptions.ts).
+ * Whether startFleet serves HTTPS when `tls` is not given: yes, as real upstreams do (the backend
+ * trusts the fleet's CA from the fragment's `caCert`). The CLI follows (cliOptions.ts);
+ * `tls: false` / `--plain-http` serve plain HTTP for debugging.
  */
-export const DEFAULT_TLS = false;
+export const DEFAULT_TLS = true;
 
 export interface ArgoEndpoint {
   name: string;

@@ -7,7 +7,7 @@ import { request, stopAndClean, tempDir } from './testUtils';
 
 jest.setTimeout(60_000);
 
-describe('the fleet over HTTPS (tls: true)', () => {
+describe('the fleet over HTTPS (the default: no tls option)', () => {
   let fleet: Fleet;
   let ca: string;
   beforeAll(async () => {
@@ -15,7 +15,6 @@ describe('the fleet over HTTPS (tls: true)', () => {
       dir: await tempDir(),
       clock: 'manual',
       appsPerInstance: 0,
-      tls: true,
     });
     ca = fleet.tls!.caCert;
   });
@@ -166,7 +165,7 @@ describe('the fleet over HTTPS (tls: true)', () => {
   });
 });
 
-describe('the fleet over plain HTTP (the programmatic default for now)', () => {
+describe('the fleet over plain HTTP (tls: false, for debugging)', () => {
   it('has http URLs, no CA, and the kubeconfig insecure flag (client-node refuses http without it)', async () => {
     const fleet = await startFleet({
       dir: await tempDir(),
@@ -174,6 +173,7 @@ describe('the fleet over plain HTTP (the programmatic default for now)', () => {
       appsPerInstance: 0,
       instances: 1,
       clusters: 1,
+      tls: false,
     });
     try {
       expect(fleet.tls).toBeUndefined();
