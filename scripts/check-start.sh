@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the README's start command: scripts/start.sh brings up the backend (/api/gitops/health)
-# and the frontend on the simulated fleet, and Ctrl-C (SIGINT to its process group) leaves no
-# process and no listening port behind. Part of scripts/test.sh.
+# and the frontend on the simulated fleet (HTTPS: every source of payments-api reads), and
+# Ctrl-C (SIGINT to its process group) leaves no process and no listening port behind. Part of
+# scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 for port in 3000 7007; do
@@ -31,6 +32,33 @@ until curl -sf localhost:7007/api/gitops/health | grep -q '"ok"' && curl -sf loc
   sleep 1
 done
 echo "start.sh: backend health ok and frontend served after $((SECONDS - started)) s"
+
+# The embedded fleet serves HTTPS with its throwaway CA (.fleet/fleet-ca.pem), which the backend
+# trusts through the fragment's caCert: every source of payments-api's overview reads.
+GITOPS_SKIP_INSTALL=1 source scripts/bootstrap.sh >/dev/null
+if ! grep -q 'url: https://' .fleet/app-config.fleet.yaml || [ ! -s .fleet/fleet-ca.pem ]; then
+  echo "the embedded fleet does not serve HTTPS (.fleet/app-config.fleet.yaml)" >&2
+  exit 1
+fi
+token=$(curl -sf 'localhost:7007/api/auth/guest/refresh?env=development' \
+  -H 'x-requested-with: XMLHttpRequest' |
+  node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).backstageIdentity.token)')
+sources_ok() {
+  curl -sf localhost:7007/api/gitops/entities/component/default/payments-api/overview \
+    -H "authorization: Bearer $token" | node -e '
+      const s = JSON.parse(require("fs").readFileSync(0, "utf8")).sources;
+      console.log(s.map(x => `${x.provider} ${x.name} ${x.status}${x.error ? `: ${x.error}` : ""}`).join(", "));
+      process.exit(s.length > 0 && s.every(x => x.status === "ok") ? 0 : 1);' 2>/dev/null
+}
+checked=$SECONDS
+until sources=$(sources_ok); do
+  if [ $((SECONDS - checked)) -gt 60 ]; then
+    echo "payments-api's sources not all ok on the HTTPS fleet after 60 s: $sources" >&2
+    exit 1
+  fi
+  sleep 1
+done
+echo "start.sh: on the HTTPS fleet, every source of payments-api ok ($sources)"
 
 kill -INT -- -"$leader"
 stopped=$SECONDS

@@ -1,8 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The e2e runs on the HTTPS fleet (the default of scripts/serve-e2e.sh's fleet): the fragment the
+ * backend reads points at https URLs and carries the fleet's CA.
+ */
+function assertHttpsFleet() {
+  const fragment = fs.readFileSync(
+    path.resolve(__dirname, '../../../.fleet/app-config.fleet.yaml'),
+    'utf8',
+  );
+  if (!/url: https:\/\//.test(fragment) || !fragment.includes('caCert: |')) {
+    throw new Error(
+      'the e2e fleet does not serve HTTPS (.fleet/app-config.fleet.yaml)',
+    );
+  }
+}
+
 /**
  * The backend answers its health check before the catalog has read the example entities;
  * wait until payments-api is in the catalog so the first test doesn't race the ingestion.
  */
 export default async function globalSetup() {
+  assertHttpsFleet();
   const base = process.env.PLAYWRIGHT_URL ?? 'http://localhost:7007';
   const deadline = Date.now() + 120_000;
   let last = '';
