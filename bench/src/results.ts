@@ -28,6 +28,8 @@ export interface PluginRun {
   /** RSS and V8 heap used right after a full garbage collection (the probe), idle. */
   rssAfterGcMb?: number;
   heapUsedAfterGcMb?: number;
+  /** RSS right after V8's memory-reducing collection (what V8 gives back when memory is short). */
+  rssReducedMb?: number;
   rssAfterLoadMb?: number;
   /** Share of its core the backend used while idle (3 s after the warm-up). */
   idleCpuPercent?: number;
@@ -77,6 +79,9 @@ export interface ScalePoint {
   heapUsedAfterGcMb?: number;
   /** RSS after a full collection above the host's (also after one). */
   aboveHostMb?: number;
+  /** RSS after V8's memory-reducing collection, and above the host's after one. */
+  rssReducedMb?: number;
+  aboveHostReducedMb?: number;
   rssAfterLoadMb?: number;
   peakRssDuringResyncMb?: number;
   levels: LevelResult[];
@@ -105,6 +110,8 @@ export interface ScaleResult {
   };
   /** The host without an Argo CD plugin: RSS after a full garbage collection. */
   hostRssMb?: number;
+  /** The same after V8's memory-reducing collection. */
+  hostRssReducedMb?: number;
   hostRssFrom: string;
   points: ScalePoint[];
   fit?: LinearFit;

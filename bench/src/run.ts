@@ -91,7 +91,10 @@ async function main() {
         fresh.scale = await scaleCurve(
           args,
           workDir,
-          host?.rssAfterGcMb ?? host?.idleRssMb,
+          host && {
+            rssMb: host.rssAfterGcMb ?? host.idleRssMb,
+            reducedMb: host.rssReducedMb,
+          },
         );
       }
       const targets = await writeReports(args.out, fresh);

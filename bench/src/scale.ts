@@ -76,7 +76,7 @@ async function scalePoint(
   args: Args,
   workDir: string,
   appsPerInstance: number,
-  hostRssMb: number | undefined,
+  host: HostRss,
 ): Promise<ScalePoint> {
   const instances = args.instances;
   const logDir = path.join(workDir, 'logs', `scale-${appsPerInstance}`);
@@ -122,8 +122,12 @@ async function scalePoint(
     const afterGc = await backend.probe.memoryAfterGc();
     point.rssAfterGcMb = afterGc.rssMb;
     point.heapUsedAfterGcMb = afterGc.heapUsedMb;
-    if (hostRssMb !== undefined) {
-      point.aboveHostMb = afterGc.rssMb - hostRssMb;
+    point.rssReducedMb = afterGc.reduced?.rssMb;
+    if (host.reducedMb !== undefined && point.rssReducedMb !== undefined) {
+      point.aboveHostReducedMb = point.rssReducedMb - host.reducedMb;
+    }
+    if (host.rssMb !== undefined) {
+      point.aboveHostMb = afterGc.rssMb - host.rssMb;
     }
     log(
       `  idle: RSS ${point.idleRssMb} MB, after a full GC ${afterGc.rssMb} MB (heap used ${afterGc.heapUsedMb} MB), ${point.aboveHostMb} MB above the host`,
@@ -204,7 +208,10 @@ async function scalePoint(
 }
 
 /** The host's RSS without an Argo CD plugin, when the side by side did not measure it. */
-async function hostRss(args: Args, workDir: string) {
+/** The host without an Argo CD plugin: RSS after a full GC, and after V8's memory-reducing one. */
+export type HostRss = { rssMb?: number; reducedMb?: number };
+
+async function hostRss(args: Args, workDir: string): Promise<HostRss> {
   const logDir = path.join(workDir, 'logs', 'scale-host');
   const fleet = await startFleetProcess({
     dir: path.join(workDir, 'fleet-host'),
@@ -227,9 +234,9 @@ async function hostRss(args: Args, workDir: string) {
       cpus: args.backendCpus,
     });
     await sleep(2000);
-    const { rssMb: rss } = await backend.probe.memoryAfterGc();
+    const afterGc = await backend.probe.memoryAfterGc();
     await backend.stop();
-    return rss;
+    return { rssMb: afterGc.rssMb, reducedMb: afterGc.reduced?.rssMb };
   } finally {
     await stopAll();
   }
@@ -238,19 +245,19 @@ async function hostRss(args: Args, workDir: string) {
 export async function scaleCurve(
   args: Args,
   workDir: string,
-  hostFromSideBySide?: number,
+  hostFromSideBySide?: HostRss,
 ): Promise<ScaleResult> {
-  let hostRssMb = hostFromSideBySide;
+  let host: HostRss = hostFromSideBySide ?? {};
   let hostRssFrom = 'the side by side’s run without an Argo CD plugin';
-  if (hostRssMb === undefined) {
+  if (host.rssMb === undefined) {
     log('scale: the host without an Argo CD plugin, for its RSS');
-    hostRssMb = await hostRss(args, workDir);
+    host = await hostRss(args, workDir);
     hostRssFrom = 'a run of the host without an Argo CD plugin (5 × 100 fleet)';
   }
   const points: ScalePoint[] = [];
   for (const apps of args.scaleApps) {
     log(`scale: ${args.instances} instances × ${apps} applications`);
-    points.push(await scalePoint(args, workDir, apps, hostRssMb));
+    points.push(await scalePoint(args, workDir, apps, host));
   }
   const measured = points.filter(p => p.aboveHostMb !== undefined);
   return {
@@ -264,7 +271,8 @@ export async function scaleCurve(
       resyncMinutes: args.resyncMinutes,
       fleetOptions: { ...args.fleetOptions, gitPollIntervalMs: 0 },
     },
-    hostRssMb,
+    hostRssMb: host.rssMb,
+    hostRssReducedMb: host.reducedMb,
     hostRssFrom,
     points,
     fit: linearFit(measured.map(p => ({ x: p.totalApps, y: p.aboveHostMb! }))),

@@ -142,6 +142,7 @@ export async function runSession(s: Session): Promise<PluginRun> {
   const afterGc = await backend.probe.memoryAfterGc();
   run.rssAfterGcMb = afterGc.rssMb;
   run.heapUsedAfterGcMb = afterGc.heapUsedMb;
+  run.rssReducedMb = afterGc.reduced?.rssMb;
   log(
     `  idle: RSS ${run.idleRssMb} MB (after a full GC ${afterGc.rssMb} MB, heap used ${afterGc.heapUsedMb} MB), CPU ${run.idleCpuPercent} %`,
   );

@@ -37,6 +37,8 @@ export interface MemoryAfterGc {
   arrayBuffersMb?: number;
   /** Per V8 space (old, new, code, large objects …): committed and used. */
   spaces?: Record<string, { committedMb: number; usedMb: number }>;
+  /** Right after V8's memory-reducing collection (`flavor: 'last-resort'`), which follows. */
+  reduced?: { rssMb: number; heapUsedMb: number; heapTotalMb: number };
 }
 
 /** The window between two marks: event-loop delay and outgoing calls by kind. */

@@ -102,7 +102,8 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
     'Argo CD calls are counted by the fleet; for ours, "caused by views" is everything but its ' +
       "informers' list and stream. Catalog / permission calls: the backend's own calls to its catalog " +
       'and permission backends during the level; event-loop delay p99: how late a 1 ms timer ran (both from the probe preloaded into every backend). ' +
-      'Memory: idle RSS (median of 5 readings over 2 s), then RSS and V8 heap used right after a full garbage collection (the probe), which the targets compare.',
+      'Memory: idle RSS (median of 5 readings over 2 s), then RSS and V8 heap used right after a full garbage collection (the probe), which the targets compare; ' +
+      "then RSS right after V8's memory-reducing collection (`gc({flavor: 'last-resort'})`: the compacting collections V8 makes when memory is short), which shows how much of the RSS is pages V8 kept from the start-up's peak rather than data.",
     '',
     '## Memory and start-up',
     '',
@@ -114,6 +115,8 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
         '>RSS after a full GC (MB)',
         '>above the host, after a GC (MB)',
         '>V8 heap used after a GC (MB)',
+        '>RSS after V8’s memory-reducing GC (MB)',
+        '>above the host, after that (MB)',
         '>idle CPU %',
         '>RSS after the levels (MB)',
       ],
@@ -128,6 +131,12 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
           ? fmt(x.rssAfterGcMb - host, 0)
           : '–',
         fmt(x.heapUsedAfterGcMb, 0),
+        fmt(x.rssReducedMb, 0),
+        hostRun?.rssReducedMb !== undefined &&
+        x.rssReducedMb !== undefined &&
+        x.plugin !== 'none'
+          ? fmt(x.rssReducedMb - hostRun.rssReducedMb, 0)
+          : '–',
         fmt(x.idleCpuPercent, 0),
         fmt(x.rssAfterLoadMb, 0),
       ]),
@@ -197,6 +206,7 @@ export function scaleMarkdown(r: ScaleResult): string {
       fmt(p.rssAfterGcMb, 0),
       fmt(p.aboveHostMb, 0),
       fmt(p.heapUsedAfterGcMb, 0),
+      fmt(p.aboveHostReducedMb, 0),
       fmt(p.peakRssDuringResyncMb, 0),
       lat(one?.pageLatencyMs),
       many ? `${fmt(many.viewsPerSecond, 0)} (${many.viewers} viewers)` : '–',
@@ -234,6 +244,7 @@ export function scaleMarkdown(r: ScaleResult): string {
         '>RSS after a full GC (MB)',
         '>above the host, after a GC (MB)',
         '>V8 heap used after a GC (MB)',
+        '>above the host after V8’s memory-reducing GC (MB)',
         '>peak RSS during the re-list (MB)',
         '>overview p50 / p95 / p99, 1 viewer (ms)',
         '>overview views / s',
