@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { UpstreamError } from './errors';
 
@@ -178,6 +179,9 @@ const urlOf = (input: Parameters<typeof fetch>[0]) => {
   return input instanceof URL ? input.href : input.url;
 };
 
+/** Connections per upstream at most. */
+const MAX_CONNECTIONS = 16;
+
 export type TlsFetch = typeof fetch & {
   /** Closes the upstream's connections (at shutdown). */
   close(): Promise<void>;
@@ -213,8 +217,16 @@ export function tlsFetch(
     customTls(tls) || options.headersTimeoutMs !== undefined
       ? new Agent({
           ...timeouts,
+          // A bounded pool per upstream (the stream holds one): every TLS connection keeps its
+          // own OpenSSL buffers, and a page's burst of detail reads would otherwise open one
+          // per call.
+          connections: MAX_CONNECTIONS,
           connect: {
-            ...(tls.ca ? { ca: tls.ca } : {}),
+            // One context for all of the upstream's connections: a `ca` per connection has
+            // OpenSSL build a new certificate store for each.
+            ...(tls.ca
+              ? { secureContext: createSecureContext({ ca: tls.ca }) }
+              : {}),
             rejectUnauthorized: !tls.insecure,
           },
         })
