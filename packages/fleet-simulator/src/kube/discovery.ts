@@ -8,7 +8,7 @@ import {
   storageVersionHash,
 } from './crds';
 import { discoveryConversions, negotiate } from './negotiate';
-import { kubeStatus } from './status';
+import { sendUnacceptableMediaType } from './status';
 
 /**
  * Discovery as kube-apiserver 1.30 serves it for this subset (the core group's namespaces and
@@ -178,15 +178,7 @@ export function discoveryRoutes(get: Route, serverAddress: () => string) {
     (req: express.Request, res: express.Response) => {
       const conv = negotiate(req.headers.accept, discoveryConversions);
       if (conv === undefined) {
-        res
-          .status(406)
-          .json(
-            kubeStatus(
-              406,
-              'NotAcceptable',
-              'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-            ),
-          );
+        sendUnacceptableMediaType(res);
         return;
       }
       if (!conv) {

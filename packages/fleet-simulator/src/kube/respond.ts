@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { TableSchema } from './crds';
 import { Conversion, negotiate, resourceConversions } from './negotiate';
-import { kubeStatus } from './status';
+import { kubeStatus, sendUnacceptableMediaType } from './status';
 import {
   TableOptions,
   partialObjectMetadata,
@@ -27,15 +27,7 @@ export function negotiateResource(
 ): Negotiated | undefined {
   const conversion = negotiate(req.headers.accept, resourceConversions);
   if (conversion === undefined) {
-    res
-      .status(406)
-      .json(
-        kubeStatus(
-          406,
-          'NotAcceptable',
-          'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-        ),
-      );
+    sendUnacceptableMediaType(res);
     return undefined;
   }
   if (conversion?.kind === 'Table') {

@@ -1,3 +1,4 @@
+import type express from 'express';
 /** A Kubernetes `Status` object (failures: NotFound, Unauthorized, Expired, ...). */
 export const kubeStatus = (
   code: number,
@@ -14,3 +15,16 @@ export const kubeStatus = (
   ...(details ? { details } : {}),
   code,
 });
+
+/** 406 for an Accept no serializer answers, in the API server's words. */
+export function sendUnacceptableMediaType(res: express.Response) {
+  res
+    .status(406)
+    .json(
+      kubeStatus(
+        406,
+        'NotAcceptable',
+        'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+      ),
+    );
+}
