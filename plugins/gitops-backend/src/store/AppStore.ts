@@ -7,6 +7,7 @@ import { matchesLabelSelector } from '../entities/labelSelector';
 import { compareResourceVersions } from './resourceVersion';
 import { appSignature, compact, summarySignature } from './appRecord';
 import { KeyIndex } from './KeyIndex';
+import { TimeSlice } from '../util/eventLoop';
 
 /** `<instance>/<app namespace>/<name>`: unique across instances. */
 export type AppKey = string;
@@ -202,16 +203,14 @@ export class AppStore {
         this.upsert(record, { fromList: true });
       },
       finish: async () => {
-        let sliceStart = performance.now();
+        const slice = new TimeSlice(sliceMs);
         let n = 0;
         for (const key of [...this.byInstance.get(instance)]) {
           if (seen.has(key)) continue;
           const { name, namespace } = this.apps.get(key)!;
           this.remove(instance, { name, namespace });
-          if (++n % 50 === 0 && performance.now() - sliceStart > sliceMs) {
-            await new Promise<void>(resolve => setImmediate(resolve));
-            sliceStart = performance.now();
-          }
+          // Checking the clock every 50 apps keeps its own cost out of the way.
+          if (++n % 50 === 0 && slice.spent) await slice.next();
         }
         // The list is the truth now: nothing it has was deleted.
         for (const key of seen) this.tombstones.delete(key);
@@ -230,15 +229,11 @@ export class AppStore {
     sliceMs = 5,
   ): Promise<void> {
     const list = this.beginList(instance, sliceMs);
-    let sliceStart = performance.now();
+    const slice = new TimeSlice(sliceMs);
     let n = 0;
     for (const app of apps) {
       list.add(app);
-      // Checking the clock every 50 apps keeps its own cost out of the way.
-      if (++n % 50 === 0 && performance.now() - sliceStart > sliceMs) {
-        await new Promise<void>(resolve => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      if (++n % 50 === 0 && slice.spent) await slice.next();
     }
     await list.finish();
   }

@@ -7,6 +7,7 @@
  * The path is a list of keys; `*` matches any key or array index, e.g. `['items', '*']` or
  * `['data', '*', '*']`.
  */
+import { TimeSlice } from './eventLoop';
 
 type Frame = {
   type: 'object' | 'array';
@@ -307,26 +308,20 @@ export async function parseJsonStream(
 ): Promise<JsonStreamResult> {
   const sliceMs = options.sliceMs ?? 8;
   const decoder = new TextDecoder();
-  let sliceStart = performance.now();
+  const slice = new TimeSlice(sliceMs);
   const pending: JsonStreamItem[] = [];
   const parser = new JsonStreamParser(pattern, item => pending.push(item));
   const drain = async () => {
     for (let k = 0; k < pending.length; k++) {
       await onItem(pending[k]);
-      if (performance.now() - sliceStart > sliceMs) {
-        await new Promise<void>(resolve => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      if (slice.spent) await slice.next();
     }
     pending.length = 0;
   };
   for await (const chunk of body) {
     parser.write(decoder.decode(chunk, { stream: true }));
     await drain();
-    if (performance.now() - sliceStart > sliceMs) {
-      await new Promise<void>(resolve => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    if (slice.spent) await slice.next();
   }
   parser.write(decoder.decode());
   const result = parser.end();

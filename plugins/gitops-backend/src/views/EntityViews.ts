@@ -13,6 +13,7 @@ import type { AppChange, AppKey, AppQuery } from '../store/AppStore';
 import { appKey } from '../store/AppStore';
 import type { GitopsStore } from '../store/GitopsStore';
 import { describeError } from '../util/errors';
+import { TimeSlice } from '../util/eventLoop';
 import type { OverviewBuilder } from './overviewBuilder';
 
 /** An entity's overview for one cost window, serialised once per change. */
@@ -227,7 +228,7 @@ export class EntityViews {
   private async flush() {
     const changed: string[] = [];
     const missing: DeploymentApp[] = [];
-    let sliceStart = performance.now();
+    const slice = new TimeSlice(8);
     while (this.dirty.size > 0) {
       const key = this.dirty.values().next().value!;
       this.dirty.delete(key);
@@ -236,10 +237,7 @@ export class EntityViews {
         changed.push(entry.spec.entityRef);
       }
       // Many entities at once (a full list): let page views in between.
-      if (performance.now() - sliceStart > 8) {
-        await new Promise<void>(resolve => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      if (slice.spent) await slice.next();
     }
     if (missing.length > 0) {
       for (const listener of this.wantDetails) listener(missing);

@@ -4,6 +4,7 @@ import {
   argoStreamEventSchema,
   type ArgoApplication,
 } from './schemas';
+import { TimeSlice } from '../../util/eventLoop';
 
 export type ArgoStreamEvent = {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -26,7 +27,7 @@ export async function readEventStream(
   const sliceMs = options.sliceMs ?? 8;
   const decoder = new TextDecoder();
   let buffer = '';
-  let sliceStart = performance.now();
+  const slice = new TimeSlice(sliceMs);
   for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true });
     let newline = buffer.indexOf('\n');
@@ -34,10 +35,7 @@ export async function readEventStream(
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
       handleLine(line, onEvent);
-      if (performance.now() - sliceStart > sliceMs) {
-        await new Promise<void>(resolve => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      if (slice.spent) await slice.next();
       newline = buffer.indexOf('\n');
     }
   }
