@@ -5,9 +5,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
 import { git } from './git/git';
-import type { Fleet } from './fleet';
+import { startFleet, type Fleet } from './fleet';
+import type { FleetOptions } from './fleetOptions';
 
 /** Test helpers: a logged-in Argo client and a git clone/commit/push round trip. */
+/**
+ * A fleet for the kube API's tests: no applications, Argo CD's reconciliation off, a manual
+ * clock from a fixed time (so ages and schedules are exact); `options` add to it.
+ */
+export async function startKubeTestFleet(
+  options: Omit<Partial<FleetOptions>, 'dir'> = {},
+): Promise<Fleet> {
+  return startFleet({
+    dir: await tempDir(),
+    clock: 'manual',
+    appsPerInstance: 0,
+    startTime: new Date('2026-11-23T10:00:00Z'),
+    argo: { reconcileIntervalMs: 0 },
+    ...options,
+  });
+}
+
 export async function tempDir(prefix = 'fleet-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }

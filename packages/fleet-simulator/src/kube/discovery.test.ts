@@ -1,5 +1,5 @@
-import { startFleet, Fleet } from '../fleet';
-import { request, stopAndClean, tempDir } from '../testUtils';
+import type { Fleet } from '../fleet';
+import { request, stopAndClean, startKubeTestFleet } from '../testUtils';
 
 jest.setTimeout(30_000);
 
@@ -19,13 +19,7 @@ describe('Kubernetes API: discovery, Tables, chunked lists', () => {
     });
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      dir: await tempDir(),
-      clock: 'manual',
-      appsPerInstance: 0,
-      startTime: new Date('2026-11-23T10:00:00Z'),
-      argo: { reconcileIntervalMs: 0 },
-    });
+    fleet = await startKubeTestFleet();
     kube = fleet.kube[1];
   });
   afterAll(() => stopAndClean(fleet));

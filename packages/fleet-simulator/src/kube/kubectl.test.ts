@@ -1,8 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFleet, Fleet } from '../fleet';
-import { request, stopAndClean, tempDir } from '../testUtils';
+import type { Fleet } from '../fleet';
+import {
+  request,
+  startKubeTestFleet,
+  stopAndClean,
+  tempDir,
+} from '../testUtils';
 
 /**
  * The standard Kubernetes CLI against the simulated cluster, over HTTPS with the fleet's own
@@ -111,14 +116,7 @@ describe('kubectl against the simulated cluster (HTTPS, the fleet kubeconfig)', 
     });
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      dir: await tempDir(),
-      clock: 'manual',
-      appsPerInstance: 0,
-      startTime: new Date('2026-11-23T10:00:00Z'),
-      argo: { reconcileIntervalMs: 0 },
-      tls: true,
-    });
+    fleet = await startKubeTestFleet({ tls: true });
     kube = fleet.kube[1];
     home = await tempDir('kubectl-home-');
   });

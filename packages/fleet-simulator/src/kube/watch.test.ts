@@ -4,8 +4,13 @@ import {
   KubernetesObject,
   makeInformer,
 } from '@kubernetes/client-node';
-import { startFleet, Fleet } from '../fleet';
-import { openRawStream, request, stopAndClean, tempDir } from '../testUtils';
+import type { Fleet } from '../fleet';
+import {
+  openRawStream,
+  request,
+  stopAndClean,
+  startKubeTestFleet,
+} from '../testUtils';
 
 jest.setTimeout(60_000);
 
@@ -44,12 +49,7 @@ describe('Kubernetes watch fidelity (Velero objects)', () => {
     );
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      dir: await tempDir(),
-      clock: 'manual',
-      appsPerInstance: 0,
-      startTime: new Date('2026-11-23T10:00:00Z'),
-      argo: { reconcileIntervalMs: 0 },
+    fleet = await startKubeTestFleet({
       kube: { watchWindow: 8, bookmarkIntervalMs: 100 },
     });
     kube = fleet.kube[1];
@@ -223,13 +223,7 @@ describe('Kubernetes watch fidelity (Velero objects)', () => {
 
 describe('Velero garbage collection', () => {
   it('deletes Backups past their expiration (hourly), announced as DELETED', async () => {
-    const fleet = await startFleet({
-      dir: await tempDir(),
-      clock: 'manual',
-      appsPerInstance: 0,
-      startTime: new Date('2026-11-23T10:00:00Z'),
-      argo: { reconcileIntervalMs: 0 },
-    });
+    const fleet = await startKubeTestFleet();
     try {
       const v = fleet.internals.velero[1];
       const oldest = [...v.store.backups.values()]

@@ -1,5 +1,10 @@
-import { startFleet, Fleet } from '../fleet';
-import { openRawStream, request, stopAndClean, tempDir } from '../testUtils';
+import type { Fleet } from '../fleet';
+import {
+  openRawStream,
+  request,
+  stopAndClean,
+  startKubeTestFleet,
+} from '../testUtils';
 
 jest.setTimeout(30_000);
 
@@ -35,14 +40,7 @@ describe('Kubernetes watch: Tables, bookmarks before the timeout, watch-list ref
     (await call('GET', BACKUPS)).json().metadata.resourceVersion as string;
 
   beforeAll(async () => {
-    fleet = await startFleet({
-      dir: await tempDir(),
-      clock: 'manual',
-      appsPerInstance: 0,
-      startTime: new Date('2026-11-23T10:00:00Z'),
-      argo: { reconcileIntervalMs: 0 },
-      kube: { watchWindow: 50 },
-    });
+    fleet = await startKubeTestFleet({ kube: { watchWindow: 50 } });
     kube = fleet.kube[1];
   });
   afterAll(() => stopAndClean(fleet));
