@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Agent } from 'undici';
+import { caFetch } from '@internal/fleet-simulator';
 import { ROOT, startNode, stop, waitFor, type Started } from './proc';
 
 export interface FleetArgo {
@@ -14,21 +14,13 @@ export interface FleetArgo {
   caCert?: string;
 }
 
-const agents = new Map<string, Agent>();
-
 /** Node's fetch to an Argo CD instance of the fleet, trusting the fleet's CA on HTTPS. */
 export function argoFetch(
   a: FleetArgo,
   url: string,
   init: RequestInit = {},
 ): Promise<Response> {
-  if (!a.caCert) return fetch(url, init);
-  let agent = agents.get(a.caCert);
-  if (!agent) {
-    agent = new Agent({ connect: { ca: a.caCert } });
-    agents.set(a.caCert, agent);
-  }
-  return fetch(url, { ...init, dispatcher: agent } as RequestInit);
+  return caFetch(a.caCert, url, init);
 }
 
 /** Request counts of the fleet's servers, per server and route (GET /control/counts). */

@@ -9,6 +9,7 @@ export type {
   KubeEndpoint,
 } from './fleet';
 export { generateFleetTls } from './util/tls';
+export { caFetch, closeCaFetch } from './util/caFetch';
 export type { FleetTls } from './util/tls';
 export { SimClock } from './clock';
 export type { FleetClock, ClockMode } from './clock';

@@ -3,8 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { Agent } from 'undici';
 import { git } from './git/git';
+import { caFetch, closeCaFetch } from './util/caFetch';
 import { startFleet, type Fleet } from './fleet';
 import type { FleetOptions } from './fleetOptions';
 
@@ -88,33 +88,18 @@ export async function replaceInFile(
   await fs.writeFile(file, text.replace(pattern, replacement));
 }
 
-const agents = new Map<string, Agent>();
-
-/**
- * Node's `fetch` trusting the fleet's CA on an HTTPS fleet (an undici Agent with that CA as the
- * dispatcher, one per fleet, closed by stopAndClean); plain `fetch` on plain HTTP.
- */
+/** Node's `fetch` trusting the fleet's CA on an HTTPS fleet (closed by stopAndClean). */
 export function fleetFetch(
   fleet: Fleet,
   input: string | URL,
   init: RequestInit = {},
 ): Promise<Response> {
-  const ca = fleet.tls?.caCert;
-  if (!ca) return fetch(input, init);
-  let agent = agents.get(ca);
-  if (!agent) {
-    agent = new Agent({ connect: { ca } });
-    agents.set(ca, agent);
-  }
-  return fetch(input, { ...init, dispatcher: agent } as RequestInit);
+  return caFetch(fleet.tls?.caCert, input, init);
 }
 
 /** Stops a test fleet and removes its directory (the one holding gitops.git). */
 export async function stopAndClean(fleet: Fleet) {
-  const ca = fleet.tls?.caCert;
-  const agent = ca ? agents.get(ca) : undefined;
-  if (ca) agents.delete(ca);
-  await agent?.destroy();
+  await closeCaFetch(fleet.tls?.caCert);
   await fleet.stop();
   await fs.rm(path.dirname(fleet.git.bareRepoPath), {
     recursive: true,
