@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
-import { Agent } from 'undici';
+import { caFetch, closeCaFetch } from './util/caFetch';
 import { startFleet } from './fleet';
 
 export interface ScaleFigures {
@@ -77,9 +77,6 @@ export async function measureScale(
     rssMb: 0,
   };
   // On the HTTPS fleet (the default) both clients trust its CA; curl's time includes the handshake.
-  const dispatcher = fleet.tls
-    ? new Agent({ connect: { ca: fleet.tls.caCert } })
-    : undefined;
   try {
     // curl in a child process, so the timing is the server's (not an in-process client's).
     for (const a of fleet.argo) {
@@ -100,9 +97,10 @@ export async function measureScale(
     // A typical portal cost query against the cluster holding instance 0's apps.
     for (const q of costQueries) {
       const s = performance.now();
-      const res = await fetch(`${fleet.cost[0].url}/model/allocation?${q}`, {
-        dispatcher,
-      } as RequestInit);
+      const res = await caFetch(
+        fleet.tls?.caCert,
+        `${fleet.cost[0].url}/model/allocation?${q}`,
+      );
       const text = await res.text();
       figures.costQueries.push({
         query: q,
@@ -112,7 +110,7 @@ export async function measureScale(
     }
     figures.rssMb = process.memoryUsage().rss / 1024 / 1024;
   } finally {
-    await dispatcher?.destroy();
+    await closeCaFetch(fleet.tls?.caCert);
     await fleet.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }
