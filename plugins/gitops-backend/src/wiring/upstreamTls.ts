@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { GitopsConfig } from '../config';
-import { veleroTls } from '../sources/velero/VeleroSource';
+import { veleroTls } from '../sources/velero/veleroTls';
 import {
   tlsFetch,
   upstreamTls,

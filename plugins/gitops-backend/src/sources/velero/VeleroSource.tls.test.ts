@@ -9,7 +9,8 @@ import {
   waitFor,
 } from '../../__testUtils__/fleetBackend';
 import { parseGitopsConfig } from '../../config';
-import { VeleroSource, veleroTls } from './VeleroSource';
+import { VeleroSource } from './VeleroSource';
+import { veleroTls } from './veleroTls';
 
 // The simulated Kubernetes API over HTTPS (the fleet's throwaway CA).
 jest.setTimeout(60_000);

@@ -14,35 +14,10 @@ import type {
 } from '@internal/backstage-plugin-gitops-node';
 import type { VeleroClusterConfig } from '../../config';
 import { UpstreamError, describeError, sanitize } from '../../util/errors';
-import {
-  customTls,
-  tlsError,
-  upstreamTls,
-  type UpstreamTls,
-} from '../../util/tls';
+import { customTls, tlsError, type UpstreamTls } from '../../util/tls';
 import { ClusterInformers } from './clusterInformers';
+import { veleroTls } from './veleroTls';
 import type { VeleroPlural } from './veleroObjects';
-
-/** The TLS settings of a Velero cluster, when the wiring did not hand them over. */
-export function veleroTls(config: VeleroClusterConfig, index?: number) {
-  return upstreamTls(
-    'Velero cluster',
-    config.name,
-    index === undefined
-      ? `gitops.velero.clusters (${config.name})`
-      : `gitops.velero.clusters[${index}]`,
-    config,
-    (config.kubeconfigPath && {
-      otherCa: "the kubeconfig's certificate-authority-data",
-      urlKey: "the kubeconfig's server",
-    }) ||
-      (config.inCluster && {
-        otherCa: "the service account's ca.crt",
-        urlKey: 'KUBERNETES_SERVICE_HOST',
-      }) ||
-      {},
-  );
-}
 
 /**
  * The CA / verification of the config on the cluster the client uses: `caFile` as the
