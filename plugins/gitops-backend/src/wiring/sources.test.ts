@@ -29,7 +29,7 @@ const build = (gitops: JsonObject) => {
 };
 
 describe('buildSources', () => {
-  it('loads @kubernetes/client-node only when a Velero cluster is configured', async () => {
+  it('loads @kubernetes/client-node only once a configured Velero cluster is read', async () => {
     clientNodeLoaded = false;
     const without = await build({});
     expect(without.backups).toEqual([]);
@@ -42,6 +42,14 @@ describe('buildSources', () => {
       },
     });
     expect(withVelero.backups.map(b => b.cluster)).toEqual(['main']);
+    expect(clientNodeLoaded).toBe(false);
+    // Its informers start (and stop at once: the signal is aborted) on the real client.
+    const stopped = new AbortController();
+    stopped.abort();
+    await withVelero.backups[0].run(
+      { set: jest.fn(), setStatus: jest.fn() },
+      stopped.signal,
+    );
     expect(clientNodeLoaded).toBe(true);
     await Promise.all([without.close(), withVelero.close()]);
   });

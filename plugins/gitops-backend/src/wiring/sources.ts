@@ -14,6 +14,7 @@ import { ArgoCdClient } from '../sources/argocd/ArgoCdClient';
 import { ArgoCdSource } from '../sources/argocd/ArgoCdSource';
 import { ListGate } from '../sources/listGate';
 import { AllocationCostClient } from '../sources/cost/AllocationCostClient';
+import { VeleroSource } from '../sources/velero/VeleroSource';
 import type { GitopsStore } from '../store/GitopsStore';
 import type { GitopsClock } from '../util/clock';
 import { upstreamTlsOf } from './upstreamTls';
@@ -93,18 +94,10 @@ export async function buildSources(options: {
     s => s.cluster,
     'cost source',
   );
-  // @kubernetes/client-node is some 50 MB of RSS once loaded: only when a cluster is configured
-  // (the kubernetes plugin loads it on its first request the same way).
-  // A require, not `import()`: the same module whether built, transpiled at start or under jest.
-  const velero: typeof import('../sources/velero/VeleroSource') | undefined =
-    config.velero.clusters.length
-      ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require('../sources/velero/VeleroSource')
-      : undefined;
   const backups = unique(
     [
       ...config.velero.clusters.map(
-        (c, i) => new velero!.VeleroSource(c, { logger, tls: tls.velero(i) }),
+        (c, i) => new VeleroSource(c, { logger, tls: tls.velero(i) }),
       ),
       ...(await resolve(options.added.backups, context)),
     ],

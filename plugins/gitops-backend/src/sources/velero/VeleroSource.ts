@@ -1,12 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
+import type {
+  Cluster,
   CustomObjectsApi,
   KubeConfig,
-  type Cluster,
-  setHeaderMiddleware,
-  type ObservableMiddleware,
-  type RequestContext,
-  type ResponseContext,
+  ObservableMiddleware,
+  RequestContext,
+  ResponseContext,
 } from '@kubernetes/client-node';
 import type {
   BackupSink,
@@ -16,6 +15,7 @@ import type { VeleroClusterConfig } from '../../config';
 import { UpstreamError, describeError, sanitize } from '../../util/errors';
 import { customTls, tlsError, type UpstreamTls } from '../../util/tls';
 import { ClusterInformers } from './clusterInformers';
+import { kubeClient } from './kubeClient';
 import { veleroTls } from './veleroTls';
 import type { VeleroPlural } from './veleroObjects';
 
@@ -44,7 +44,7 @@ export function kubeConfigOf(
   config: VeleroClusterConfig,
   tls: UpstreamTls = veleroTls(config),
 ): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (kubeClient().KubeConfig)();
   if (config.kubeconfigPath) {
     kc.loadFromFile(config.kubeconfigPath);
   } else if (config.inCluster) {
@@ -105,7 +105,7 @@ export class VeleroSource implements BackupSource {
   run(sink: BackupSink, signal: AbortSignal): Promise<void> {
     const kubeConfig = kubeConfigOf(this.config, this.tls);
     this.server = kubeConfig.getCurrentCluster()?.server;
-    const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    const api = kubeConfig.makeApiClient(kubeClient().CustomObjectsApi);
     return new ClusterInformers({
       cluster: this.cluster,
       namespace: this.config.namespace,
@@ -137,7 +137,7 @@ export class VeleroSource implements BackupSource {
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     // The generated API takes observable middleware; reuse the library's own to build one.
-    const base = setHeaderMiddleware('accept', 'application/json');
+    const base = kubeClient().setHeaderMiddleware('accept', 'application/json');
     const middleware: ObservableMiddleware = {
       pre: (context: RequestContext) => {
         context.setSignal(controller.signal);

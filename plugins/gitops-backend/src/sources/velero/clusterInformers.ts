@@ -1,9 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
+import type {
   makeInformer,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
+  KubeConfig,
+  KubernetesListObject,
+  KubernetesObject,
 } from '@kubernetes/client-node';
 import type {
   BackupClusterData,
@@ -16,6 +16,7 @@ import {
   toSchedule,
   type VeleroPlural,
 } from './veleroObjects';
+import { kubeClient } from './kubeClient';
 
 const PLURALS: VeleroPlural[] = [
   'backups',
@@ -61,7 +62,7 @@ export class ClusterInformers {
   ) {
     this.kinds = PLURALS.map(plural => ({
       plural,
-      informer: makeInformer<KubernetesObject>(
+      informer: kubeClient().makeInformer<KubernetesObject>(
         options.kubeConfig,
         `/apis/velero.io/v1/namespaces/${encodeURIComponent(
           options.namespace,
