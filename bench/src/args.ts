@@ -29,6 +29,10 @@ export interface Args {
   /** CPUs for the backend under test and for everything else (`taskset -c`); `--no-pin` off. */
   backendCpus?: string;
   benchCpus?: string;
+  /** Ours from its TypeScript sources (`--from-source`) instead of built, as deployed. */
+  fromSource: boolean;
+  /** Idle seconds after the warm-up before the steady RSS is read (V8 returns memory by then). */
+  settleS: number;
   /** Options for the simulated fleet, JSON (default `{"argo":{"reconcileIntervalMs":0}}`). */
   fleetOptions: Record<string, unknown>;
 }
@@ -64,7 +68,9 @@ export function parseArgs(argv: string[]): Args {
     propagationSamples: num('propagation-samples', 20),
     scaleApps: list(get('scale-apps'), [100, 1000, 2000, 5000, 10000]),
     scaleDurationS: num('scale-duration', 10),
-    resyncMinutes: num('resync-minutes', 1),
+    resyncMinutes: num('resync-minutes', 2),
+    fromSource: argv.includes('--from-source'),
+    settleS: num('settle', 60),
     backendCpus: noPin ? undefined : get('backend-cpus') ?? '0',
     benchCpus: noPin ? undefined : get('bench-cpus') ?? '1',
     // Argo CD's periodic reconciliation off: nothing changes upstream unless the bench changes

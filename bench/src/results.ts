@@ -5,6 +5,7 @@ import type { LatencySummary } from './lib/load';
 import type { LevelResult } from './lib/measure';
 import type { ListWindow } from './lib/probe';
 import type { PropagationResult } from './lib/propagation';
+import type { SteadyRss } from './lib/proc';
 
 /** Full lists beyond the start-up ones, against what the resync allows. */
 export interface ListAccounting {
@@ -25,6 +26,8 @@ export interface PluginRun {
   startupMs: number;
   /** RSS after start-up and warm-up, settled (median of 5 readings over 2 s). */
   idleRssMb?: number;
+  /** RSS idle once V8 has returned the start-up peak's pages by itself (steadyRssMb): judged. */
+  steadyRss?: SteadyRss;
   /** RSS and V8 heap used right after a full garbage collection (the probe), idle. */
   rssAfterGcMb?: number;
   heapUsedAfterGcMb?: number;
@@ -74,6 +77,9 @@ export interface ScalePoint {
   fleetRssMb?: number;
   startupMs?: number;
   idleRssMb?: number;
+  /** Idle RSS once V8 has given back the start-up peak's pages (steadyRssMb), and above the host's. */
+  steadyRss?: SteadyRss;
+  aboveHostSteadyMb?: number;
   /** RSS and V8 heap used right after a full garbage collection, idle. */
   rssAfterGcMb?: number;
   heapUsedAfterGcMb?: number;
@@ -108,7 +114,9 @@ export interface ScaleResult {
     resyncMinutes: number;
     fleetOptions: Record<string, unknown>;
   };
-  /** The host without an Argo CD plugin: RSS after a full garbage collection. */
+  /** The host without an Argo CD plugin: its steady idle RSS (what the points are compared with). */
+  hostSteadyRssMb?: number;
+  /** The host's RSS after a full garbage collection. */
   hostRssMb?: number;
   /** The same after V8's memory-reducing collection. */
   hostRssReducedMb?: number;

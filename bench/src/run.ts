@@ -16,6 +16,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type Args } from './args';
+import { buildOurs } from './lib/buildOurs';
 import { hasTaskset, stopAll } from './lib/proc';
 import { log } from './log';
 import { runQuickBench } from './quick';
@@ -81,6 +82,10 @@ async function main() {
       ok = await quick(workDir);
     } else {
       pin(args);
+      if (!args.fromSource) {
+        buildOurs(log);
+        process.env.BENCH_OURS_FROM = 'dist';
+      }
       const fresh: Parameters<typeof writeReports>[1] = {};
       if (args.only !== 'scale') {
         fresh.sideBySide = await sideBySide(args, workDir);
@@ -92,6 +97,7 @@ async function main() {
           args,
           workDir,
           host && {
+            steadyMb: host.steadyRss?.mb,
             rssMb: host.rssAfterGcMb ?? host.idleRssMb,
             reducedMb: host.rssReducedMb,
           },

@@ -13,7 +13,7 @@ import { measureLevel, visitEach, warmUp, type LevelSpec } from './lib/measure';
 import { runOpenLoop } from './lib/openLoop';
 import { oursOverviewPage } from './lib/pages';
 import { primeStreams, shownBy } from './lib/streamPriming';
-import { rssMb, settledRssMb, sleep, stopAll } from './lib/proc';
+import { rssMb, settledRssMb, sleep, steadyRssMb, stopAll } from './lib/proc';
 import { log, logLevel } from './log';
 import {
   linearFit,
@@ -190,6 +190,16 @@ async function scalePoint(
     }
     if (!levelsFirst) await runLevels();
     point.rssAfterLoadMb = rssMb(backend.process.pid);
+    // Idle between two re-lists (the resync is 2 min here: the next one is after this wait).
+    point.steadyRss = await steadyRssMb(backend.process.pid, args.settleS);
+    if (host.steadyMb !== undefined && point.steadyRss.mb !== undefined) {
+      point.aboveHostSteadyMb = point.steadyRss.mb - host.steadyMb;
+    }
+    log(
+      `  steady RSS ${point.steadyRss.mb} MB, ${
+        point.aboveHostSteadyMb
+      } MB above the host (every 5 s: ${point.steadyRss.series.join(' ')})`,
+    );
     point.lists = listAccounting({
       windows: await backend.probe!.listWindows(),
       instances,
@@ -207,9 +217,11 @@ async function scalePoint(
   return point;
 }
 
-/** The host's RSS without an Argo CD plugin, when the side by side did not measure it. */
-/** The host without an Argo CD plugin: RSS after a full GC, and after V8's memory-reducing one. */
-export type HostRss = { rssMb?: number; reducedMb?: number };
+/**
+ * The host without an Argo CD plugin: its steady idle RSS (what the targets compare), after a
+ * full GC, and after V8's memory-reducing one.
+ */
+export type HostRss = { steadyMb?: number; rssMb?: number; reducedMb?: number };
 
 async function hostRss(args: Args, workDir: string): Promise<HostRss> {
   const logDir = path.join(workDir, 'logs', 'scale-host');
@@ -234,9 +246,14 @@ async function hostRss(args: Args, workDir: string): Promise<HostRss> {
       cpus: args.backendCpus,
     });
     await sleep(2000);
+    const steady = await steadyRssMb(backend.process.pid, args.settleS);
     const afterGc = await backend.probe.memoryAfterGc();
     await backend.stop();
-    return { rssMb: afterGc.rssMb, reducedMb: afterGc.reduced?.rssMb };
+    return {
+      steadyMb: steady.mb,
+      rssMb: afterGc.rssMb,
+      reducedMb: afterGc.reduced?.rssMb,
+    };
   } finally {
     await stopAll();
   }
@@ -259,7 +276,8 @@ export async function scaleCurve(
     log(`scale: ${args.instances} instances × ${apps} applications`);
     points.push(await scalePoint(args, workDir, apps, host));
   }
-  const measured = points.filter(p => p.aboveHostMb !== undefined);
+  // The curve the target judges: steady idle RSS above the host's.
+  const measured = points.filter(p => p.aboveHostSteadyMb !== undefined);
   return {
     kind: 'scale',
     measuredAt: new Date().toISOString(),
@@ -271,10 +289,13 @@ export async function scaleCurve(
       resyncMinutes: args.resyncMinutes,
       fleetOptions: { ...args.fleetOptions, gitPollIntervalMs: 0 },
     },
+    hostSteadyRssMb: host.steadyMb,
     hostRssMb: host.rssMb,
     hostRssReducedMb: host.reducedMb,
     hostRssFrom,
     points,
-    fit: linearFit(measured.map(p => ({ x: p.totalApps, y: p.aboveHostMb! }))),
+    fit: linearFit(
+      measured.map(p => ({ x: p.totalApps, y: p.aboveHostSteadyMb! })),
+    ),
   };
 }

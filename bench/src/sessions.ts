@@ -18,7 +18,13 @@ import {
 } from './lib/pages';
 import { measurePropagation } from './lib/propagation';
 import { primeStreams, shownBy } from './lib/streamPriming';
-import { cpuSeconds, rssMb, settledRssMb, sleep } from './lib/proc';
+import {
+  cpuSeconds,
+  rssMb,
+  settledRssMb,
+  sleep,
+  steadyRssMb,
+} from './lib/proc';
 import { listAccounting, type PluginRun } from './results';
 import { log, logLevel } from './log';
 
@@ -139,6 +145,12 @@ export async function runSession(s: Session): Promise<PluginRun> {
   await sleep(2000);
   run.idleCpuPercent = await idleCpuPercent(backend.process.pid);
   run.idleRssMb = await settledRssMb(backend.process.pid);
+  run.steadyRss = await steadyRssMb(backend.process.pid, args.settleS);
+  log(
+    `  steady RSS ${run.steadyRss.mb} MB (every 5 s for ${
+      args.settleS
+    } s: ${run.steadyRss.series.join(' ')})`,
+  );
   const afterGc = await backend.probe.memoryAfterGc();
   run.rssAfterGcMb = afterGc.rssMb;
   run.heapUsedAfterGcMb = afterGc.heapUsedMb;

@@ -13,6 +13,7 @@
  * loads the very same host code. Run by bench/src/lib/backends.ts with `--config <file>`.
  */
 import fs from 'node:fs';
+import Module from 'node:module';
 import path from 'node:path';
 import { createBackend } from '@backstage/backend-defaults';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
@@ -41,6 +42,33 @@ export function appBackendFeatures(source: string): string[] {
     .filter(spec => !GITOPS_SUITE.includes(spec));
 }
 
+/** Our packages, built (`dist/`), as a production backend loads them: see {@link loadOursBuilt}. */
+export const OURS_BUILT: Record<string, string> = {
+  '@internal/backstage-plugin-gitops-common': 'plugins/gitops-common',
+  '@internal/backstage-plugin-gitops-node': 'plugins/gitops-node',
+  '@internal/backstage-plugin-gitops-backend': 'plugins/gitops-backend',
+};
+
+/**
+ * BENCH_OURS_FROM=dist: our packages resolve to their built `dist/index.cjs.js` (their
+ * `publishConfig.main`, what a production image runs) instead of `src/index.ts` through the
+ * TypeScript transform, so they are loaded as the anchors' published packages are. The bench
+ * builds them first (bench/src/lib/buildOurs.ts).
+ */
+function loadOursBuilt() {
+  const root = path.resolve(BENCH, '..');
+  const m = Module as unknown as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  };
+  const resolve = m._resolveFilename;
+  m._resolveFilename = function resolveBuilt(request, ...rest) {
+    const dir = OURS_BUILT[request];
+    return dir
+      ? path.join(root, dir, 'dist/index.cjs.js')
+      : resolve.call(this, request, ...rest);
+  };
+}
+
 const resolveFromAppBackend = (spec: string) =>
   require.resolve(
     spec.startsWith('.') ? path.resolve(path.dirname(APP_INDEX), spec) : spec,
@@ -56,6 +84,7 @@ function main() {
       ).join(', ')}`,
     );
   }
+  if (process.env.BENCH_OURS_FROM === 'dist') loadOursBuilt();
   const features = appBackendFeatures(fs.readFileSync(APP_INDEX, 'utf8'));
   const plugin = ARGOCD_PLUGINS[which];
   if (plugin) features.push(plugin);

@@ -133,16 +133,20 @@ function start(out: string) {
         )
     : undefined;
   // BENCH_PROBE_ALLOC_PROFILE_MS=N: V8's sampling heap profiler over the first N ms, garbage
-  // included, written to `<BENCH_PROBE_LOG>.heapprofile` (who allocates during start-up).
+  // included, written to `<BENCH_PROBE_LOG>.heapprofile` (who allocates during start-up). With
+  // BENCH_PROBE_ALLOC_PROFILE_KEEP=old it leaves out what died young: what is left is what filled
+  // the old generation (live data, and garbage that survived scavenges), which sets the RSS;
+  // with =live only what is still alive when it stops (who holds the live data).
   const profileMs = Number(process.env.BENCH_PROBE_ALLOC_PROFILE_MS ?? 0);
+  const keep = process.env.BENCH_PROBE_ALLOC_PROFILE_KEEP ?? 'all';
   if (profileMs > 0 && require('node:worker_threads').isMainThread) {
     const inspector = require('node:inspector');
     const session = new inspector.Session();
     session.connect();
     session.post('HeapProfiler.startSampling', {
       samplingInterval: 16384,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMajorGC: keep !== 'live',
+      includeObjectsCollectedByMinorGC: keep === 'all',
     });
     setTimeout(() => {
       session.post('HeapProfiler.stopSampling', (error: unknown, r: any) => {

@@ -198,3 +198,32 @@ export async function tailOf(file: string, lines = 30): Promise<string> {
     return '';
   }
 }
+
+export interface SteadyRss {
+  /** The median of the readings in the last third of the wait: what the judged targets read. */
+  mb?: number;
+  /** One reading every 5 s from the start of the wait. */
+  series: number[];
+  settleS: number;
+}
+
+/**
+ * The RSS of an idle backend once V8 has given back what its start-up peak left committed: one
+ * reading every 5 s for `settleS` seconds, nothing forced (no GC is asked for). V8's memory
+ * reducer does this on its own some 30-50 s after the last busy phase (bench/README, finding 2);
+ * the median of the last third of the readings is what an operator's dashboard shows from then on.
+ */
+export async function steadyRssMb(
+  pid: number,
+  settleS: number,
+): Promise<SteadyRss> {
+  const series: number[] = [];
+  for (let s = 0; s <= settleS; s += 5) {
+    const v = rssMb(pid);
+    if (v !== undefined) series.push(v);
+    if (s < settleS) await sleep(5000);
+  }
+  const tail = series.slice(-Math.max(1, Math.ceil(series.length / 3)));
+  tail.sort((a, b) => a - b);
+  return { mb: tail[Math.floor(tail.length / 2)], series, settleS };
+}

@@ -37,10 +37,10 @@ export function scaleSvg(r: ScaleResult, hostHeapMb?: number): string {
   const heap = heapAboveHostPoints(r, hostHeapMb);
   const heapFit = linearFit(heap.map(p => ({ x: p.totalApps, y: p.mb })));
   const points = r.points
-    .filter(p => p.aboveHostMb !== undefined)
+    .filter(p => p.aboveHostSteadyMb !== undefined)
     .map(p => ({
       x: p.appsPerInstance,
-      y: p.aboveHostMb!,
+      y: p.aboveHostSteadyMb!,
       peak: p.peakRssDuringResyncMb,
     }));
   const instances = r.setup.instances;
@@ -48,7 +48,9 @@ export function scaleSvg(r: ScaleResult, hostHeapMb?: number): string {
   const yMax = Math.max(
     320,
     ...points.map(p => p.y * 1.15),
-    ...points.map(p => (p.peak && r.hostRssMb ? p.peak - r.hostRssMb : 0)),
+    ...points.map(p =>
+      p.peak && r.hostSteadyRssMb ? p.peak - r.hostSteadyRssMb : 0,
+    ),
   );
   const xs = ticks(xMax);
   const ys = ticks(yMax);
@@ -94,7 +96,7 @@ export function scaleSvg(r: ScaleResult, hostHeapMb?: number): string {
     }" text-anchor="middle">applications per instance</text>`,
     `<text x="18" y="${H / 2}" text-anchor="middle" transform="rotate(-90 18 ${
       H / 2
-    })">MB above the host (after a full GC)</text>`,
+    })">MB above the host (steady idle RSS)</text>`,
     // The target at 10,000 per instance.
     `<line x1="${M.left}" x2="${W - M.right}" y1="${Y(300)}" y2="${Y(
       300,
@@ -139,10 +141,10 @@ export function scaleSvg(r: ScaleResult, hostHeapMb?: number): string {
     }
   }
   for (const p of points) {
-    if (p.peak && r.hostRssMb) {
+    if (p.peak && r.hostSteadyRssMb) {
       parts.push(
         `<circle cx="${X(p.x)}" cy="${Y(
-          p.peak - r.hostRssMb,
+          p.peak - r.hostSteadyRssMb,
         )}" r="3" fill="none" stroke="#888"/>`,
       );
     }
@@ -154,7 +156,7 @@ export function scaleSvg(r: ScaleResult, hostHeapMb?: number): string {
   parts.push(
     `<text x="${M.left + 8}" y="${
       M.top + 30
-    }" fill="#888">● RSS after a full GC  ○ RSS peak during a full re-list  ■ V8 heap used after a full GC</text>`,
+    }" fill="#888">● steady idle RSS  ○ RSS peak during a full re-list  ■ V8 heap used after a full GC</text>`,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;

@@ -20,14 +20,26 @@ export const runOf = (sbs: SideBySideResult | undefined, plugin: string) =>
   sbs?.runs.find(r => r.plugin === plugin);
 export const levelOf = (run: PluginRun | undefined, name: RegExp) =>
   run?.levels.find(l => name.test(l.name));
-/** RSS after a full garbage collection (the runs before the probe could collect: idle RSS). */
-export const memoryOf = (run: PluginRun | undefined) =>
-  run?.rssAfterGcMb ?? run?.idleRssMb;
+/** A run's RSS by one of its readings. */
+export type RssReading = (run: PluginRun) => number | undefined;
+/**
+ * What the targets judge: the steady idle RSS, once V8 has given back the start-up peak's pages
+ * by itself (results from before it was read: RSS after a full GC, then idle RSS).
+ */
+export const steadyRss: RssReading = run =>
+  run.steadyRss?.mb ?? run.rssAfterGcMb ?? run.idleRssMb;
+export const rssAfterGc: RssReading = run => run.rssAfterGcMb;
+export const rssReduced: RssReading = run => run.rssReducedMb;
+export const heapUsed: RssReading = run => run.heapUsedAfterGcMb;
+/** `plugin`'s reading above the host's same reading (the run without an Argo CD plugin). */
 export const aboveHost = (
   sbs: SideBySideResult | undefined,
   plugin: string,
+  reading: RssReading = steadyRss,
 ): number | undefined => {
-  const a = memoryOf(runOf(sbs, plugin));
-  const host = memoryOf(runOf(sbs, 'none'));
+  const run = runOf(sbs, plugin);
+  const hostRun = runOf(sbs, 'none');
+  const a = run && reading(run);
+  const host = hostRun && reading(hostRun);
   return a === undefined || host === undefined ? undefined : a - host;
 };
