@@ -24,6 +24,11 @@ export interface SimApp {
   comparisonError?: string;
   /** When the periodic reconciliation is next due (the Reconciler's bookkeeping). */
   reconcileDue?: number;
+  /**
+   * The Secrets in its destination namespace, as far as its syncs know them (created by its own
+   * Secrets, ExternalSecrets and SealedSecrets); undefined before its first planned sync.
+   */
+  liveSecrets?: Set<string>;
   /** App-of-apps root: names of the child Applications it owns. */
   children?: string[];
 }

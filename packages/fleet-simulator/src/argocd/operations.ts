@@ -1,6 +1,15 @@
 import { ArgoError, GRPC } from './errors';
-import { SimApp, imageRef, iso } from './app';
+import { SimApp, imageRef, iso, namespaceOf } from './app';
+import { kustomizeObjects } from './kustomizeObjects';
+import { scheduleRetry } from './syncRetry';
 import { Desired, renderDesired } from './render';
+import {
+  planSync,
+  runSync,
+  secretCreatedBy,
+  type Manifest,
+  type SyncOutcome,
+} from './syncPlan';
 import type { ArgoInstance, SyncRequest } from './instance';
 
 const clone = <T>(v: T): T =>
@@ -25,6 +34,7 @@ export async function startSync(
   let sha = app.headSha;
   let target: Desired = app.desired;
   let asked = sha;
+  let objects: Manifest[] | undefined;
   const source = clone(req.source ?? app.obj.spec.source);
   if (!app.filler) {
     const rev = req.revision || app.obj.spec.source?.targetRevision || 'HEAD';
@@ -39,6 +49,9 @@ export async function startSync(
     }
     sha = resolved;
     target = await renderDesired(inst.repo, sha, source);
+    objects = source?.helm
+      ? undefined
+      : await kustomizeObjects(inst.repo, sha, source?.path ?? '');
   }
   app.cancelAuto?.();
   app.cancelAuto = undefined;
@@ -55,7 +68,7 @@ export async function startSync(
         : {}),
     },
     initiatedBy: req.initiatedBy,
-    retry: {},
+    retry: clone(app.obj.spec.syncPolicy?.retry) ?? {},
   };
   app.obj.operation = operation;
   app.obj.status.operationState = {
@@ -83,8 +96,32 @@ export async function startSync(
   }
   inst.touch(app);
   app.cancelOp = inst.clock.after(inst.behaviour.syncDurationMs, () =>
-    finishSync(inst, app, sha, target, source, started, req),
+    finishSync(inst, app, sha, target, source, started, req, objects),
   );
+}
+
+/**
+ * The sync's tasks in Argo CD's order (syncPlan.ts) when the source's objects are known (a
+ * Kustomize directory). An application deployed before the simulation started has the Secrets
+ * its objects create already; a new one starts with none. A dry run changes nothing.
+ */
+function planned(
+  app: SimApp,
+  objects: Manifest[] | undefined,
+  dryRun: boolean | undefined,
+): SyncOutcome | undefined {
+  if (!objects) return undefined;
+  if (!app.liveSecrets) {
+    app.liveSecrets = new Set();
+    if (app.live.sha) {
+      for (const m of objects) {
+        const secret = secretCreatedBy(m);
+        if (secret) app.liveSecrets.add(secret);
+      }
+    }
+  }
+  const secrets = dryRun ? new Set(app.liveSecrets) : app.liveSecrets;
+  return runSync(planSync(objects), { namespace: namespaceOf(app), secrets });
 }
 
 function finishSync(
@@ -95,10 +132,12 @@ function finishSync(
   source: any,
   started: number,
   req: SyncRequest,
+  objects?: Manifest[],
 ) {
   app.cancelOp = undefined;
-  delete app.obj.operation;
   const st = app.obj.status.operationState;
+  const again = () =>
+    finishSync(inst, app, sha, target, source, started, req, objects);
   const now = inst.clock.nowMs();
   const resources = (kindStatus: string) =>
     ['Service', 'Deployment'].map(kind => ({
@@ -115,10 +154,8 @@ function finishSync(
       hookPhase: kindStatus === 'Synced' ? 'Running' : 'Failed',
       syncPhase: 'Sync',
     }));
-  st.finishedAt = iso(now);
   if (inst.isFailing(target.tag)) {
-    st.phase = 'Failed';
-    st.message = `one or more objects failed to apply, reason: admission webhook denied image ${imageRef(
+    const message = `one or more objects failed to apply, reason: admission webhook denied image ${imageRef(
       target,
       app.service,
     )}`;
@@ -127,17 +164,43 @@ function finishSync(
       source,
       resources: resources('SyncFailed'),
     };
+    if (scheduleRetry(inst, app, message, again)) return;
+    delete app.obj.operation;
+    st.finishedAt = iso(now);
+    st.phase = 'Failed';
+    st.message = message;
     app.lastOpFailed = true;
     inst.refresh(app);
     inst.touch(app);
     return;
   }
+  const outcome = planned(app, objects, req.dryRun);
+  if (outcome?.phase === 'Failed') {
+    st.syncResult = { revision: sha, source, resources: outcome.resources };
+    if (scheduleRetry(inst, app, outcome.message, again)) return;
+    // Argo CD keeps the live state as it was: nothing after the failed step was applied.
+    delete app.obj.operation;
+    st.finishedAt = iso(now);
+    st.phase = 'Failed';
+    st.message = outcome.message;
+    app.lastOpFailed = true;
+    inst.setHealth(app, inst.baseHealth(app));
+    inst.refresh(app);
+    inst.touch(app);
+    return;
+  }
+  delete app.obj.operation;
+  st.finishedAt = iso(now);
   app.lastOpFailed = false;
   st.phase = 'Succeeded';
   st.message = req.dryRun
     ? 'successfully synced (dry run)'
     : 'successfully synced (all tasks run)';
-  st.syncResult = { revision: sha, source, resources: resources('Synced') };
+  st.syncResult = {
+    revision: sha,
+    source,
+    resources: outcome?.resources ?? resources('Synced'),
+  };
   if (!req.dryRun) {
     app.live = { ...target, sha };
     const history: any[] = app.obj.status.history ?? [];
