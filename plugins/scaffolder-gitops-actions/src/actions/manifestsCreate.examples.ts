@@ -26,7 +26,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'A Helm service with External Secrets, a PreSync migration job, its own AppProject and a prod override',
+      'A Helm service with External Secrets, a migration job (a Sync hook in wave 1), its own AppProject and a prod override',
     example: yaml.stringify({
       steps: [
         {

@@ -222,7 +222,7 @@ metadata:
   labels:
     {{- include "svc.labels" . | nindent 4 }}
   annotations:
-    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook: Sync
     argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
     {{- if .Values.syncWaves }}
     argocd.argoproj.io/sync-wave: "1"

@@ -1,5 +1,5 @@
 /*
- * The pods of a service: its Deployment, the optional PreSync migration Job and the
+ * The pods of a service: its Deployment, the optional migration Job (a Sync hook in wave 1) and the
  * ServiceAccount both run as. Built for the base (no environment) or for one environment.
  */
 import type { EnvironmentConfig, ServiceSpec } from '../input';
@@ -84,7 +84,9 @@ export function migrationJob(
       name: `${spec.name}-migrate`,
       labels: labels(spec, env?.name),
       annotations: {
-        'argocd.argoproj.io/hook': 'PreSync',
+        // A Sync hook in wave 1, not PreSync: every PreSync hook runs before any Sync-phase
+        // resource, so on a first sync the wave-0 Secret it reads would not exist yet.
+        'argocd.argoproj.io/hook': 'Sync',
         'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
         ...waveAnnotation(spec, '1'),
       },
