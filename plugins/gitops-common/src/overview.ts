@@ -50,6 +50,28 @@ export type SourceStatus = {
   error?: string;
 };
 
+/**
+ * One task of a sync as Argo CD ran it (`operationState.syncResult.resources`), in its order:
+ * phase first (PreSync, Sync, PostSync; SyncFail when it failed), then wave.
+ *
+ * @public
+ */
+export type SyncTask = {
+  kind: string;
+  group?: string;
+  namespace?: string;
+  name: string;
+  /** `PreSync`, `Sync`, `PostSync` or `SyncFail`. */
+  syncPhase?: string;
+  /** The hook's type (e.g. `PreSync`); absent for an ordinary resource. */
+  hookType?: string;
+  /** `Running`, `Succeeded`, `Failed`, `Error` or `Terminating`. */
+  hookPhase?: string;
+  /** `Synced`, `SyncFailed`, `Pruned` or `PruneSkipped`. */
+  status?: string;
+  message?: string;
+};
+
 /** A running or finished Argo CD operation. @public */
 export type ApplicationOperation = {
   phase: OperationPhase;
@@ -61,6 +83,10 @@ export type ApplicationOperation = {
   /** Revision being synced to. */
   revision?: string;
   initiatedBy?: string;
+  /** The tasks the sync ran so far (kept for the applications the pages show). */
+  tasks?: SyncTask[];
+  /** Retries: how many were made, of at most `limit` (`syncPolicy.retry.limit`). */
+  retry?: { count: number; limit?: number };
 };
 
 /** One Argo CD application as the portal shows it. @public */

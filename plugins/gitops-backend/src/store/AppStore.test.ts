@@ -239,4 +239,32 @@ describe('AppStore memory', () => {
       store.get(appKey(app({ name: 'unshown' })))?.history,
     ).toBeUndefined();
   });
+
+  it('keeps the tasks of a sync only for applications someone shows', () => {
+    const store = new AppStore();
+    store.keepDetailsOf(key => key === appKey(app()));
+    const operation = {
+      phase: 'Failed' as const,
+      kind: 'sync' as const,
+      tasks: [
+        {
+          kind: 'Job',
+          name: 'payments-migrate',
+          syncPhase: 'PreSync',
+          hookType: 'PreSync',
+          hookPhase: 'Failed',
+        },
+      ],
+      retry: { count: 5, limit: 5 },
+    };
+    store.upsert(app({ operation }));
+    store.upsert(app({ name: 'unshown', operation }));
+    expect(store.get(appKey(app()))?.operation?.tasks).toEqual(operation.tasks);
+    const unshown = store.get(appKey(app({ name: 'unshown' })));
+    expect(unshown?.operation).toEqual({
+      phase: 'Failed',
+      kind: 'sync',
+      retry: { count: 5, limit: 5 },
+    });
+  });
 });

@@ -5,7 +5,12 @@ import type {
 import type { SelectorRequirement } from '../entities/labelSelector';
 import { matchesLabelSelector } from '../entities/labelSelector';
 import { compareResourceVersions } from './resourceVersion';
-import { appSignature, compact, summarySignature } from './appRecord';
+import {
+  appSignature,
+  compact,
+  summarySignature,
+  withoutDetails,
+} from './appRecord';
 import { KeyIndex } from './KeyIndex';
 import { TimeSlice } from '../util/eventLoop';
 
@@ -114,9 +119,7 @@ export class AppStore {
   upsert(incoming: DeploymentApp, options: { fromList?: boolean } = {}): void {
     const key = appKey(incoming);
     const app = compact(
-      incoming.history !== undefined && !this.keepDetails(key)
-        ? { ...incoming, history: undefined }
-        : incoming,
+      this.keepDetails(key) ? incoming : withoutDetails(incoming),
     );
     const before = this.apps.get(key);
     if (!options.fromList) {

@@ -27,6 +27,20 @@ export function summarySignature(app: DeploymentApp): string {
   });
 }
 
+/**
+ * The record without what the store keeps only for the applications the pages show: the
+ * history and a sync's tasks.
+ */
+export function withoutDetails(app: DeploymentApp): DeploymentApp {
+  if (app.history === undefined && !app.operation?.tasks) return app;
+  const { tasks: _tasks, ...operation } = app.operation ?? {};
+  return {
+    ...app,
+    history: undefined,
+    ...(app.operation ? { operation: operation as typeof app.operation } : {}),
+  };
+}
+
 /** Shares the strings thousands of applications repeat (label keys and values, repo URLs, ...). */
 export function compact(app: DeploymentApp): DeploymentApp {
   const labels: Record<string, string> = {};

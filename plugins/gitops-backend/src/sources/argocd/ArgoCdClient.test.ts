@@ -176,6 +176,35 @@ describe('ArgoCdClient against the simulated Argo CD', () => {
     expect(app.resourceVersion).toMatch(/^\d+$/);
     await fleet.clock.advance(20_000);
   });
+
+  it('reads the tasks of a finished sync in the order Argo CD ran them', async () => {
+    const client = passwordClient(undefined, 1);
+    const instance = fleet.internals.instances[1];
+    await instance.startSync(instance.apps.get('payments-api-prod')!, {
+      initiatedBy: { username: 'alice' },
+    });
+    await fleet.clock.advance(20_000);
+    const app = toDeploymentApp(
+      'argocd-prod',
+      await client.getApplication({ name: 'payments-api-prod' }),
+      { detailed: true },
+    );
+    expect(app.operation?.phase).toBe('Succeeded');
+    const tasks = app.operation?.tasks ?? [];
+    expect(tasks).toContainEqual(
+      expect.objectContaining({
+        kind: 'Deployment',
+        name: 'payments-api',
+        syncPhase: 'Sync',
+        status: 'Synced',
+      }),
+    );
+    // Phase first: the tasks come PreSync, then Sync, then PostSync.
+    const rank = (p?: string) => ['PreSync', 'Sync', 'PostSync'].indexOf(p!);
+    const phases = tasks.map(t => t.syncPhase);
+    expect(phases).toEqual([...phases].sort((a, b) => rank(a) - rank(b)));
+    expect(app.operation?.retry).toEqual({ count: 0, limit: 5 });
+  });
 });
 
 describe('ArgoCdClient at the network boundary', () => {

@@ -43,6 +43,10 @@ const APPLICATION_WATCH_FIELDS = [
   'status.operationState.operation.sync.revision',
   'status.operationState.operation.rollback',
   'status.operationState.syncResult.revision',
+  // The phases and hooks of a sync (kept only for the applications the pages show).
+  'status.operationState.syncResult.resources',
+  'status.operationState.retryCount',
+  'status.operationState.operation.retry.limit',
 ];
 
 export const WATCH_FIELDS = [

@@ -3,6 +3,7 @@ import type {
   HealthStatus,
   OperationPhase,
   SyncStatus,
+  SyncTask,
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import type { ArgoApplication } from './schemas';
@@ -46,6 +47,31 @@ const who = (
   return i?.automated ? 'automated' : undefined;
 };
 
+type ArgoSyncTask = NonNullable<
+  NonNullable<
+    NonNullable<
+      NonNullable<ArgoApplication['status']>['operationState']
+    >['syncResult']
+  >['resources']
+>[number];
+
+/** One task of `syncResult.resources`, only the fields it has. */
+function syncTask(r: ArgoSyncTask): SyncTask {
+  const task: SyncTask = { kind: r.kind, name: r.name };
+  for (const key of [
+    'group',
+    'namespace',
+    'syncPhase',
+    'hookType',
+    'hookPhase',
+    'status',
+    'message',
+  ] as const) {
+    if (r[key]) task[key] = r[key]!;
+  }
+  return task;
+}
+
 /**
  * Maps a (possibly projected) Argo CD Application to the store's record. `detailed`: the object
  * carries `status.history` when there is one (a full object, or our stream projection); a
@@ -71,6 +97,19 @@ export function toDeploymentApp(
       finishedAt: u(op.finishedAt),
       revision: u(op.syncResult?.revision ?? op.operation?.sync?.revision),
       initiatedBy: who(op.operation?.initiatedBy),
+      ...(op.syncResult?.resources?.length
+        ? { tasks: op.syncResult.resources.map(syncTask) }
+        : {}),
+      ...(op.retryCount || op.operation?.retry?.limit
+        ? {
+            retry: {
+              count: op.retryCount ?? 0,
+              ...(op.operation?.retry?.limit
+                ? { limit: op.operation.retry.limit }
+                : {}),
+            },
+          }
+        : {}),
     };
   }
   const destination = spec?.destination

@@ -83,9 +83,28 @@ export const argoApplicationSchema = z.object({
               initiatedBy: opt(initiatedBy),
               sync: opt(z.object({ revision: opt(str) })),
               rollback: opt(z.any()),
+              retry: opt(z.object({ limit: opt(z.number()) })),
             }),
           ),
-          syncResult: opt(z.object({ revision: opt(str) })),
+          retryCount: opt(z.number()),
+          syncResult: opt(
+            z.object({
+              revision: opt(str),
+              // The sync's tasks in the order Argo CD ran them.
+              resources: opt(
+                z.array(
+                  z.object({
+                    ...resourceRef,
+                    syncPhase: opt(str),
+                    hookType: opt(str),
+                    hookPhase: opt(str),
+                    status: opt(str),
+                    message: opt(str),
+                  }),
+                ),
+              ),
+            }),
+          ),
         }),
       ),
       resources: opt(

@@ -54,6 +54,45 @@ describe('EntityGitopsSyncCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('names the hook that failed a sync and the phases it ran', async () => {
+    const overview = paymentsOverview();
+    overview.environments[0].applications = [
+      app('dev', {
+        operation: {
+          phase: 'Failed',
+          kind: 'sync',
+          message: 'one or more synchronization tasks completed unsuccessfully',
+          tasks: [
+            {
+              kind: 'Job',
+              name: 'payments-api-migrate',
+              syncPhase: 'PreSync',
+              hookType: 'PreSync',
+              hookPhase: 'Failed',
+              status: 'SyncFailed',
+              message: 'secret "payments-api-secrets" not found',
+            },
+          ],
+          retry: { count: 5, limit: 5 },
+        },
+      }),
+    ];
+    await renderWithGitops(<EntityGitopsSyncCard />, {
+      api: mockGitopsApi(overview),
+    });
+    await screen.findByText('payments-api-dev');
+    const dev = rowOf('payments-api-dev');
+    expect(dev).toHaveTextContent(
+      'Failed at PreSync hook Job/payments-api-migrate: secret "payments-api-secrets" not found',
+    );
+    expect(dev).toHaveTextContent('Attempt 6 of 6');
+    expect(
+      within(within(dev).getByRole('list', { name: 'Sync phases' })).getByText(
+        'PreSync',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('syncs after confirmation and reloads the overview', async () => {
     const api = mockGitopsApi();
     api.runApplicationAction.mockResolvedValue({ application: app('prod') });

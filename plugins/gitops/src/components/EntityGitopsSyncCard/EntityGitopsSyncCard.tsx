@@ -13,6 +13,7 @@ import {
   SyncStatusLabel,
 } from '../StatusLabels';
 import { SourceErrors } from '../SourceErrors';
+import { SyncPhases } from '../SyncPhases';
 import { ApplicationActions } from '../ApplicationActions';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
@@ -70,6 +71,7 @@ const columns = (
             {app.operation.kind}
             {app.operation.message ? `: ${app.operation.message}` : ''}
           </Typography>
+          <SyncPhases operation={app.operation} />
         </>
       ) : (
         '—'

@@ -1,0 +1,1 @@
+export { SyncPhases, describeTask } from './SyncPhases';
