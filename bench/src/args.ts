@@ -31,7 +31,7 @@ export interface Args {
   benchCpus?: string;
   /** Ours from its TypeScript sources (`--from-source`) instead of built, as deployed. */
   fromSource: boolean;
-  /** Idle seconds after the warm-up before the steady RSS is read (V8 returns memory by then). */
+  /** The longest idle wait for V8 to give memory back before the steady RSS is read. */
   settleS: number;
   /** Options for the simulated fleet, JSON (default `{"argo":{"reconcileIntervalMs":0}}`). */
   fleetOptions: Record<string, unknown>;
@@ -70,7 +70,7 @@ export function parseArgs(argv: string[]): Args {
     scaleDurationS: num('scale-duration', 10),
     resyncMinutes: num('resync-minutes', 2),
     fromSource: argv.includes('--from-source'),
-    settleS: num('settle', 60),
+    settleS: num('settle', 150),
     backendCpus: noPin ? undefined : get('backend-cpus') ?? '0',
     benchCpus: noPin ? undefined : get('bench-cpus') ?? '1',
     // Argo CD's periodic reconciliation off: nothing changes upstream unless the bench changes

@@ -119,6 +119,17 @@ async function scalePoint(
     await sleep(6000); // the mirror's soon read of entities first asked for
     await warmUp({ backend, page: oursOverviewPage, entities });
     point.idleRssMb = await settledRssMb(backend.process.pid);
+    // Idle after the warm-up, before the first re-list (the resync is 2 min here), as in the
+    // side by side.
+    point.steadyRss = await steadyRssMb(backend.process.pid, args.settleS);
+    if (host.steadyMb !== undefined && point.steadyRss.mb !== undefined) {
+      point.aboveHostSteadyMb = point.steadyRss.mb - host.steadyMb;
+    }
+    log(
+      `  steady RSS ${point.steadyRss.mb} MB, ${
+        point.aboveHostSteadyMb
+      } MB above the host (every 5 s: ${point.steadyRss.series.join(' ')})`,
+    );
     const afterGc = await backend.probe.memoryAfterGc();
     point.rssAfterGcMb = afterGc.rssMb;
     point.heapUsedAfterGcMb = afterGc.heapUsedMb;
@@ -190,16 +201,6 @@ async function scalePoint(
     }
     if (!levelsFirst) await runLevels();
     point.rssAfterLoadMb = rssMb(backend.process.pid);
-    // Idle between two re-lists (the resync is 2 min here: the next one is after this wait).
-    point.steadyRss = await steadyRssMb(backend.process.pid, args.settleS);
-    if (host.steadyMb !== undefined && point.steadyRss.mb !== undefined) {
-      point.aboveHostSteadyMb = point.steadyRss.mb - host.steadyMb;
-    }
-    log(
-      `  steady RSS ${point.steadyRss.mb} MB, ${
-        point.aboveHostSteadyMb
-      } MB above the host (every 5 s: ${point.steadyRss.series.join(' ')})`,
-    );
     point.lists = listAccounting({
       windows: await backend.probe!.listWindows(),
       instances,

@@ -200,30 +200,45 @@ export async function tailOf(file: string, lines = 30): Promise<string> {
 }
 
 export interface SteadyRss {
-  /** The median of the readings in the last third of the wait: what the judged targets read. */
+  /** The median of the three readings after V8 gave memory back (what the targets judge). */
   mb?: number;
   /** One reading every 5 s from the start of the wait. */
   series: number[];
+  /** Seconds into the wait when the RSS fell below 85 % of its first reading (V8 gave back). */
+  fellAtS?: number;
+  /** The longest wait. */
   settleS: number;
 }
 
 /**
- * The RSS of an idle backend once V8 has given back what its start-up peak left committed: one
- * reading every 5 s for `settleS` seconds, nothing forced (no GC is asked for). V8's memory
- * reducer does this on its own some 30-50 s after the last busy phase (bench/README, finding 2);
- * the median of the last third of the readings is what an operator's dashboard shows from then on.
+ * The RSS of an idle backend once V8 has given back what its last busy phase (start-up, load, a
+ * re-list) left committed: one reading every 5 s, nothing forced (no GC is asked for). V8's
+ * memory reducer does this on its own some 20-60 s after the busy phase (bench/README, finding
+ * 2): once a reading falls below 85 % of the first, the median of the next three is the steady
+ * RSS; a backend that gives nothing back within `settleS` gets the median of its last three.
  */
 export async function steadyRssMb(
   pid: number,
   settleS: number,
 ): Promise<SteadyRss> {
   const series: number[] = [];
+  let fellAt: number | undefined;
   for (let s = 0; s <= settleS; s += 5) {
     const v = rssMb(pid);
-    if (v !== undefined) series.push(v);
+    if (v !== undefined) {
+      series.push(v);
+      if (fellAt === undefined && v < series[0] * 0.85) fellAt = series.length;
+    }
+    if (fellAt !== undefined && series.length >= fellAt + 3) break;
     if (s < settleS) await sleep(5000);
   }
-  const tail = series.slice(-Math.max(1, Math.ceil(series.length / 3)));
-  tail.sort((a, b) => a - b);
-  return { mb: tail[Math.floor(tail.length / 2)], series, settleS };
+  const tail = (
+    fellAt !== undefined ? series.slice(fellAt, fellAt + 3) : series.slice(-3)
+  ).sort((a, b) => a - b);
+  return {
+    mb: tail[Math.floor(tail.length / 2)],
+    series,
+    ...(fellAt !== undefined ? { fellAtS: (fellAt - 1) * 5 } : {}),
+    settleS,
+  };
 }

@@ -102,7 +102,7 @@ export function sideBySideMarkdown(r: SideBySideResult): string {
     'Argo CD calls are counted by the fleet; for ours, "caused by views" is everything but its ' +
       "informers' list and stream. Catalog / permission calls: the backend's own calls to its catalog " +
       'and permission backends during the level; event-loop delay p99: how late a 1 ms timer ran (both from the probe preloaded into every backend). ' +
-      "Memory: idle RSS after the warm-up (median of 5 readings over 2 s); the steady idle RSS, which the targets compare: one reading every 5 s while the backend idles, nothing forced, the median of the last third (by then V8 has given back the start-up peak's pages by itself); " +
+      "Memory: idle RSS after the warm-up (median of 5 readings over 2 s); the steady idle RSS, which the targets compare: one reading every 5 s while the backend idles, nothing forced; once a reading falls below 85 % of the first (V8 gave back the start-up peak's pages by itself), the median of the next three; " +
       'then RSS and V8 heap used right after a forced full garbage collection (the probe); ' +
       "then RSS right after V8's memory-reducing collection (`gc({flavor: 'last-resort'})`: the compacting collections V8 makes when memory is short), which shows how much of the RSS is pages V8 kept from the start-up's peak rather than data.",
     '',
@@ -243,8 +243,8 @@ export function scaleMarkdown(r: ScaleResult): string {
         r.hostSteadyRssMb,
         0,
       )} MB, after a full GC ${fmt(r.hostRssMb, 0)} MB (${r.hostRssFrom}). ` +
-      'Steady idle RSS: one reading every 5 s while the backend idles between two re-lists, nothing forced; ' +
-      'the median of the last third (V8 has given back the pages of the busy phase by then). ' +
+      'Steady idle RSS: one reading every 5 s while the backend idles after the warm-up, before the first re-list, nothing forced; ' +
+      'once a reading falls below 85 % of the first (V8 gave back the pages of the busy phase), the median of the next three. ' +
       `Plot: [${SCALE_SVG}](${SCALE_SVG}). Targets: [targets.md](targets.md).`,
     '',
     table(
