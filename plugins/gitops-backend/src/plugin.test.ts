@@ -306,7 +306,13 @@ describe('gitopsPlugin against the simulated fleet', () => {
     });
     const res = await request(hiding.server).get(overviewPath('chores-api'));
     expect(res.status).toBe(404);
-    for (const part of ['history', 'resources', 'promotions', 'cost-trend']) {
+    for (const part of [
+      'history',
+      'resources',
+      'promotions',
+      'cost-trend',
+      'events',
+    ]) {
       const tab = await request(hiding.server).get(
         `/api/gitops/entities/component/default/chores-api/${part}`,
       );

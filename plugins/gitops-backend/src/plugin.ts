@@ -30,6 +30,7 @@ import { CostTrendView } from './views/costTrend';
 import { EntityViews } from './views/EntityViews';
 import { HistoryView } from './views/history';
 import { OverviewBuilder } from './views/overviewBuilder';
+import { EventsView } from './views/events';
 import { ResourcesView } from './views/resources';
 import {
   createPromotions,
@@ -212,6 +213,12 @@ export const gitopsPlugin = createBackendPlugin({
               appsOf,
             }),
             resources: new ResourcesView({ store, builder, appsOf }),
+            events: new EventsView({
+              store,
+              builder,
+              appsOf,
+              now: () => Date.now(),
+            }),
             costTrend: new CostTrendView({
               store,
               builder,

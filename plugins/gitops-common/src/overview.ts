@@ -307,3 +307,35 @@ export type GitopsEntitySignal = {
 export function gitopsEntityChannel(entityRef: string): string {
   return `gitops:${entityRef.toLocaleLowerCase('en-US')}`;
 }
+
+/**
+ * A Kubernetes Event about an application or one of its resources, as Argo CD serves them
+ * (`GET /api/v1/applications/{name}/events`).
+ *
+ * @public
+ */
+export type AppEvent = {
+  /** `Normal` or `Warning`. */
+  type: string;
+  reason?: string;
+  message: string;
+  /** How many times it happened (Kubernetes folds repeats into one event). */
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** What it is about, e.g. `Application/payments-api-prod` or `Pod/payments-api-7d9f…`. */
+  object?: string;
+};
+
+/** Why an entity's applications are in their state: their events, newest first. @public */
+export type EntityEvents = {
+  entityRef: string;
+  applications: Array<{
+    instance: string;
+    name: string;
+    environment: string;
+    events: AppEvent[];
+    /** Why the events could not be read (the source's error, safe to show). */
+    error?: string;
+  }>;
+};

@@ -1,4 +1,5 @@
 import type {
+  AppEvent,
   ApplicationOperation,
   HealthStatus,
   ResourceNode,
@@ -133,6 +134,8 @@ export interface DeploymentSource {
     revision: string,
     signal?: AbortSignal,
   ): Promise<RevisionMetadata>;
+  /** The application's events (its own and its resources'), in any order. */
+  getEvents?(ref: DeploymentAppRef, signal?: AbortSignal): Promise<AppEvent[]>;
   /** Person-triggered actions; each answers the application as it is after the action. */
   sync?(ref: DeploymentAppRef): Promise<DeploymentApp>;
   refresh?(ref: DeploymentAppRef): Promise<DeploymentApp>;

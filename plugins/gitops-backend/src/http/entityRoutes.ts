@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { EntityPermissions } from '@internal/backstage-plugin-gitops-common';
 import type { CostTrendView } from '../views/costTrend';
+import type { EventsView } from '../views/events';
 import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { ResourcesView } from '../views/resources';
@@ -21,7 +22,8 @@ const PERMISSION_NAMES: Array<keyof EntityPermissions> = [
 
 /**
  * The read routes of an entity page: the overview (stored bytes plus the caller's
- * permissions: one request for the whole page), the tab's history, resources and cost trend.
+ * permissions: one request for the whole page), the tab's history, resources and cost trend,
+ * and the events of its applications (asked when a person opens them).
  * Each answer carries an ETag; `If-None-Match` gets a 304.
  */
 export function entityRoutes(
@@ -31,6 +33,7 @@ export function entityRoutes(
     views: EntityViews;
     history: HistoryView;
     resources: ResourcesView;
+    events: EventsView;
     costTrend: CostTrendView;
     /** The configured cost windows, the default first. */
     costWindows: string[];
@@ -76,6 +79,19 @@ export function entityRoutes(
       defaultWindow,
     );
     sendJson(req, res, JSON.stringify(resources));
+  });
+
+  const eventsQuery = z.object({
+    application: z
+      .string()
+      .regex(/^[^/]+\/[^/]+$/, 'expected <instance>/<application name>')
+      .optional(),
+  });
+  router.get(`${ENTITY_BASE}/events`, async (req, res) => {
+    const query = parse(eventsQuery, req.query, 'query');
+    const context = await deps.resolve(req);
+    const events = await deps.events.events(context.entity, query.application);
+    sendJson(req, res, JSON.stringify(events));
   });
 
   router.get(`${ENTITY_BASE}/cost-trend`, async (req, res) => {

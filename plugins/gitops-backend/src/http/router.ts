@@ -12,6 +12,7 @@ import type { PromotionService } from '../promotion';
 import type { CostTrendView } from '../views/costTrend';
 import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
+import type { EventsView } from '../views/events';
 import type { ResourcesView } from '../views/resources';
 import { applicationRoutes } from './applicationRoutes';
 import { auditedActions } from './audited';
@@ -28,6 +29,7 @@ export type RouterOptions = {
   views: EntityViews;
   history: HistoryView;
   resources: ResourcesView;
+  events: EventsView;
   costTrend: CostTrendView;
   actions: ApplicationActions;
   /** Cost windows the routes accept, the default first. */

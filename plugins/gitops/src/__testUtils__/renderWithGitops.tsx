@@ -6,6 +6,7 @@ import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import type {
   EntityCostTrend,
+  EntityEvents,
   EntityHistory,
   EntityOverview,
   EntityResources,
@@ -51,6 +52,12 @@ export function mockGitopsApi(
         _entity: CompoundEntityRef,
         options: { window: string },
       ): Promise<EntityCostTrend> => paymentsCostTrend(options.window),
+    ),
+    getEvents: jest.fn(
+      async (_entity: CompoundEntityRef): Promise<EntityEvents> => ({
+        entityRef: 'component:default/payments-api',
+        applications: [],
+      }),
     ),
     runApplicationAction: jest.fn(),
     previewPromotion: jest.fn(),

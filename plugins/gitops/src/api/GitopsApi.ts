@@ -3,6 +3,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ApplicationActionResponse,
   EntityCostTrend,
+  EntityEvents,
   EntityHistory,
   EntityOverview,
   EntityResources,
@@ -35,6 +36,11 @@ export interface GitopsApi {
     entity: CompoundEntityRef,
     options: { window: string },
   ): Promise<EntityCostTrend>;
+  /** The events of the entity's applications (or of one, `instance/name`), newest first. */
+  getEvents(
+    entity: CompoundEntityRef,
+    options?: { application?: string },
+  ): Promise<EntityEvents>;
   runApplicationAction(
     entity: CompoundEntityRef,
     application: { instance: string; name: string },

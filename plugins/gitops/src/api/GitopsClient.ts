@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ApplicationActionResponse,
   EntityCostTrend,
+  EntityEvents,
   EntityHistory,
   EntityOverview,
   EntityResources,
@@ -61,6 +62,16 @@ export class GitopsClient implements GitopsApi {
         options.window,
       )}`,
     );
+  }
+
+  getEvents(
+    entity: CompoundEntityRef,
+    options?: { application?: string },
+  ): Promise<EntityEvents> {
+    const query = options?.application
+      ? `?application=${encodeURIComponent(options.application)}`
+      : '';
+    return this.request(`${gitopsEntityPath(entity)}/events${query}`);
   }
 
   runApplicationAction(

@@ -8,6 +8,7 @@ import { LIST_FIELDS, WATCH_FIELDS } from './fields';
 import {
   argoApplicationSchema,
   argoResourceTreeSchema,
+  argoEventListSchema,
   argoRevisionMetadataSchema,
   type ArgoApplication,
 } from './schemas';
@@ -274,6 +275,15 @@ export class ArgoCdClient {
       'GET',
       this.appPath(ref, `/revisions/${encodeURIComponent(revision)}/metadata`),
       argoRevisionMetadataSchema,
+      options,
+    );
+  }
+
+  getApplicationEvents(ref: ArgoAppRef, options?: ArgoCallOptions) {
+    return this.request(
+      'GET',
+      this.appPath(ref, '/events'),
+      argoEventListSchema,
       options,
     );
   }

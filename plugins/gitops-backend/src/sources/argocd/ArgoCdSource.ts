@@ -9,6 +9,7 @@ import { runInformer } from '../informer';
 import type { ListGate } from '../listGate';
 import type { ArgoCdClient } from './ArgoCdClient';
 import { toDeploymentApp } from './mapping';
+import { toAppEvent } from './events';
 import { mergeResources } from './resources';
 
 const ref = (app: DeploymentAppRef) => ({
@@ -99,6 +100,11 @@ export class ArgoCdSource implements DeploymentSource {
       this.client.getResourceTree(ref(app), { signal }),
     ]);
     return mergeResources(full.status?.resources ?? [], tree.nodes ?? []);
+  }
+
+  async getEvents(app: DeploymentAppRef, signal?: AbortSignal) {
+    const list = await this.client.getApplicationEvents(ref(app), { signal });
+    return (list.items ?? []).map(toAppEvent);
   }
 
   async getRevisionMetadata(

@@ -154,6 +154,25 @@ export const argoRevisionMetadataSchema = z.object({
 
 export type ArgoRevisionMetadata = z.infer<typeof argoRevisionMetadataSchema>;
 
+/** `v1EventList` (`GET /api/v1/applications/{name}/events`; `items` is null when empty). */
+export const argoEventListSchema = z.object({
+  items: opt(
+    z.array(
+      z.object({
+        type: opt(str),
+        reason: opt(str),
+        message: opt(str),
+        count: opt(z.number()),
+        firstTimestamp: opt(str),
+        lastTimestamp: opt(str),
+        eventTime: opt(str),
+        metadata: opt(z.object({ creationTimestamp: opt(str) })),
+        involvedObject: opt(z.object({ kind: opt(str), name: opt(str) })),
+      }),
+    ),
+  ),
+});
+
 /** An event of `GET /api/v1/stream/applications`. */
 export const argoStreamEventSchema = z.object({
   result: z.object({

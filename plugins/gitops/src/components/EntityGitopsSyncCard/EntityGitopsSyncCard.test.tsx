@@ -93,6 +93,63 @@ describe('EntityGitopsSyncCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('opens the events of an application that is not Synced and Healthy, warnings first', async () => {
+    const api = mockGitopsApi();
+    api.getEvents.mockResolvedValue({
+      entityRef: 'component:default/payments-api',
+      applications: [
+        {
+          instance: 'argocd-prod',
+          name: 'payments-api-prod',
+          environment: 'prod',
+          events: [
+            {
+              type: 'Normal',
+              reason: 'ResourceUpdated',
+              message: 'Updated sync status: Synced -> OutOfSync',
+              count: 1,
+              lastSeen: '2026-11-23T11:58:00Z',
+              object: 'Application/payments-api-prod',
+            },
+            {
+              type: 'Warning',
+              reason: 'OperationCompleted',
+              message:
+                'Sync operation to 4f2a failed: one or more objects failed to apply',
+              count: 3,
+              lastSeen: '2026-11-23T11:50:00Z',
+            },
+          ],
+        },
+      ],
+    });
+    await renderWithGitops(<EntityGitopsSyncCard />, { api });
+    await screen.findByText('payments-api-prod');
+    // Synced and Healthy: nothing to explain.
+    expect(
+      within(rowOf('payments-api-dev')).queryByRole('button', { name: /^Why/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      within(rowOf('payments-api-prod')).getByRole('button', {
+        name: 'Why: events of payments-api-prod',
+      }),
+    );
+    const list = await screen.findByRole('list', {
+      name: 'Events of payments-api-prod',
+    });
+    const items = within(list).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent('Warning OperationCompleted ×3');
+    expect(items[0]).toHaveTextContent('Sync operation to 4f2a failed');
+    expect(items[0]).toHaveTextContent('10 min ago');
+    expect(items[1]).toHaveTextContent(
+      'Updated sync status: Synced -> OutOfSync',
+    );
+    expect(api.getEvents).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'payments-api' },
+      { application: 'argocd-prod/payments-api-prod' },
+    );
+  });
+
   it('syncs after confirmation and reloads the overview', async () => {
     const api = mockGitopsApi();
     api.runApplicationAction.mockResolvedValue({ application: app('prod') });

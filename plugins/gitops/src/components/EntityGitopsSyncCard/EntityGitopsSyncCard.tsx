@@ -15,6 +15,7 @@ import {
 import { SourceErrors } from '../SourceErrors';
 import { SyncPhases } from '../SyncPhases';
 import { ApplicationActions } from '../ApplicationActions';
+import { ApplicationEvents } from '../ApplicationEvents';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
 const columns = (
@@ -54,6 +55,7 @@ const columns = (
             {app.healthMessage}
           </Typography>
         )}
+        <ApplicationEvents app={app} />
       </>
     ),
   },

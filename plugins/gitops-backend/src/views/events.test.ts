@@ -1,0 +1,79 @@
+import type { EntityEvents } from '@internal/backstage-plugin-gitops-common';
+import type { Fleet } from '@internal/fleet-simulator';
+import request from 'supertest';
+import {
+  startGitopsBackend,
+  startTestFleet,
+  waitFor,
+  type GitopsTestBackend,
+} from '../__testUtils__/fleetBackend';
+
+jest.setTimeout(60_000);
+
+const EVENTS = '/api/gitops/entities/component/default/payments-api/events';
+
+describe('GET …/events against the simulated Argo CD', () => {
+  let fleet: Fleet;
+  let cleanup: () => Promise<void>;
+  let backend: GitopsTestBackend;
+
+  beforeAll(async () => {
+    ({ fleet, cleanup } = await startTestFleet());
+    backend = await startGitopsBackend({ fleet });
+  });
+  afterAll(async () => {
+    await backend.stop();
+    await cleanup();
+  });
+
+  const get = (path: string) => request(backend.server).get(path);
+
+  it("serves an application's events newest first, then from its cache", async () => {
+    const prod = fleet.internals.instances[1];
+    await prod.startSync(prod.apps.get('payments-api-prod')!, {
+      initiatedBy: { username: 'alice' },
+    });
+    await fleet.clock.advance(20_000);
+    const path = `${EVENTS}?application=argocd-prod/payments-api-prod`;
+    let body: EntityEvents | undefined;
+    // The store hears of the sync through the stream: wait until its version moved.
+    await waitFor(async () => {
+      body = (await get(path)).body as EntityEvents;
+      return (body.applications[0]?.events ?? []).some(e =>
+        /succeeded/.test(e.message),
+      );
+    });
+    expect(body!.applications.map(a => a.name)).toEqual(['payments-api-prod']);
+    const events = body!.applications[0].events;
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'Normal',
+        reason: 'OperationStarted',
+        message: expect.stringMatching(/^alice initiated sync to /),
+        count: 1,
+        object: 'Application/payments-api-prod',
+      }),
+    );
+    const seen = events.map(e => e.lastSeen ?? '');
+    expect([...seen].sort().reverse()).toEqual(seen);
+
+    fleet.control.resetCounts();
+    expect((await get(path)).status).toBe(200);
+    const argoCalls = Object.values(fleet.control.counts().argo).flatMap(c =>
+      Object.entries(c).filter(([route]) => route.includes('/events')),
+    );
+    expect(argoCalls).toEqual([]);
+  });
+
+  it('answers every application of the entity without a filter, and 400 naming a bad one', async () => {
+    const all = (await get(EVENTS)).body as EntityEvents;
+    expect(all.applications.map(a => a.environment).sort()).toEqual([
+      'dev',
+      'prod',
+      'staging',
+    ]);
+    const bad = await get(`${EVENTS}?application=no-slash`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('query.application');
+  });
+});

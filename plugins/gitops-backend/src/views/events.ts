@@ -1,0 +1,96 @@
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  AppEvent,
+  EntityEvents,
+} from '@internal/backstage-plugin-gitops-common';
+import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
+import { workloadSpecOf } from '../entities/workloads';
+import { appKey, type AppKey } from '../store/AppStore';
+import type { GitopsStore } from '../store/GitopsStore';
+import { BoundedMap } from '../util/BoundedMap';
+import { describeError } from '../util/errors';
+import { Singleflight } from '../util/singleflight';
+import type { OverviewBuilder } from './overviewBuilder';
+
+/** Events shown per application, the newest. */
+const MAX_EVENTS = 20;
+
+const newestFirst = (a: AppEvent, b: AppEvent) =>
+  (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '');
+
+/**
+ * Why an entity's applications are in their state: their events (Argo CD's events endpoint),
+ * newest first, asked when a person opens them. Kept per application while its resourceVersion
+ * stays the one they were read at and for at most `maxAgeMs` (a pod's events don't move the
+ * application); concurrent asks share one call.
+ */
+export class EventsView {
+  private readonly cache = new BoundedMap<
+    AppKey,
+    { resourceVersion?: string; at: number; events: AppEvent[] }
+  >(2_000);
+  private readonly flights = new Singleflight();
+
+  constructor(
+    private readonly deps: {
+      store: GitopsStore;
+      builder: OverviewBuilder;
+      appsOf: (entity: Entity) => DeploymentApp[];
+      now: () => number;
+      maxAgeMs?: number;
+    },
+  ) {}
+
+  private eventsOf(app: DeploymentApp): Promise<AppEvent[]> {
+    const key = appKey(app);
+    const known = this.cache.get(key);
+    const maxAge = this.deps.maxAgeMs ?? 30_000;
+    if (
+      known &&
+      known.resourceVersion === app.resourceVersion &&
+      this.deps.now() - known.at < maxAge
+    ) {
+      return Promise.resolve(known.events);
+    }
+    return this.flights.do(key, async () => {
+      const source = this.deps.store.deployments.get(app.instance);
+      if (!source?.getEvents) return [];
+      const at = this.deps.now();
+      const events = (
+        await source.getEvents({ name: app.name, namespace: app.namespace })
+      )
+        .sort(newestFirst)
+        .slice(0, MAX_EVENTS);
+      this.cache.set(key, { resourceVersion: app.resourceVersion, at, events });
+      return events;
+    });
+  }
+
+  /** The events of the entity's applications, or of the one named `instance/name`. */
+  async events(entity: Entity, only?: string): Promise<EntityEvents> {
+    const spec = workloadSpecOf(entity);
+    const apps = this.deps
+      .appsOf(entity)
+      .filter(a => !only || `${a.instance}/${a.name}` === only);
+    const applications = await Promise.all(
+      apps.map(async app => {
+        const base = {
+          instance: app.instance,
+          name: app.name,
+          environment: this.deps.builder.environmentOf(app),
+        };
+        try {
+          return { ...base, events: await this.eventsOf(app) };
+        } catch (error) {
+          const source = this.deps.store.deployments.get(app.instance);
+          return {
+            ...base,
+            events: [],
+            error: describeError(error, source?.secrets),
+          };
+        }
+      }),
+    );
+    return { entityRef: spec.entityRef, applications };
+  }
+}

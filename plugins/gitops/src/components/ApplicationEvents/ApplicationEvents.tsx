@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  Progress,
+  ResponseErrorPanel,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import type {
+  AppEvent,
+  ApplicationSummary,
+} from '@internal/backstage-plugin-gitops-common';
+import { gitopsApiRef } from '../../api';
+import { formatAgo } from '../../format';
+import { useNow } from '../../hooks/useNow';
+
+const EventLine = ({ event, now }: { event: AppEvent; now: number }) => (
+  <ListItem divider>
+    <ListItemText
+      primary={
+        <>
+          {event.type === 'Warning' ? (
+            <StatusWarning>Warning</StatusWarning>
+          ) : (
+            <StatusOK>Normal</StatusOK>
+          )}{' '}
+          {event.reason ?? ''}
+          {event.count > 1 ? ` ×${event.count}` : ''}
+        </>
+      }
+      secondary={`${event.message}${
+        event.object ? ` · ${event.object}` : ''
+      } · ${formatAgo(event.lastSeen, now)}`}
+    />
+  </ListItem>
+);
+
+/** The events of one application, warnings first, each group newest first. */
+const EventsDialog = (props: {
+  app: ApplicationSummary;
+  onClose: () => void;
+}) => {
+  const { entity } = useEntity();
+  const api = useApi(gitopsApiRef);
+  const now = useNow();
+  const application = `${props.app.instance}/${props.app.name}`;
+  const state = useAsync(
+    () => api.getEvents(getCompoundEntityRef(entity), { application }),
+    [api, entity, application],
+  );
+  const found = state.value?.applications.find(
+    a => `${a.instance}/${a.name}` === application,
+  );
+  const events = [...(found?.events ?? [])].sort(
+    (a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning'),
+  );
+  let content: JSX.Element;
+  if (state.loading) content = <Progress />;
+  else if (state.error) content = <ResponseErrorPanel error={state.error} />;
+  else if (found?.error)
+    content = <Typography color="error">{found.error}</Typography>;
+  else if (events.length === 0)
+    content = <Typography>No events in the last hour.</Typography>;
+  else
+    content = (
+      <List dense aria-label={`Events of ${props.app.name}`}>
+        {events.map((e, i) => (
+          <EventLine key={i} event={e} now={now} />
+        ))}
+      </List>
+    );
+  return (
+    <Dialog
+      open
+      onClose={props.onClose}
+      aria-labelledby="events-title"
+      fullWidth
+    >
+      <DialogTitle id="events-title">Events of {props.app.name}</DialogTitle>
+      <DialogContent>{content}</DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+};
+
+/**
+ * "Why?": the application's events (Argo CD's, its resources'), asked when a person opens them;
+ * warnings first, with counts and ages. Offered for an application that is not Synced and
+ * Healthy or whose last operation failed.
+ *
+ * @public
+ */
+export const ApplicationEvents = ({ app }: { app: ApplicationSummary }) => {
+  const [open, setOpen] = useState(false);
+  const troubled =
+    app.sync !== 'Synced' ||
+    app.health !== 'Healthy' ||
+    app.operation?.phase === 'Failed' ||
+    app.operation?.phase === 'Error';
+  if (!troubled) return null;
+  return (
+    <>
+      <Button
+        size="small"
+        aria-label={`Why: events of ${app.name}`}
+        onClick={() => setOpen(true)}
+      >
+        Why?
+      </Button>
+      {open && <EventsDialog app={app} onClose={() => setOpen(false)} />}
+    </>
+  );
+};

@@ -1,0 +1,1 @@
+export { ApplicationEvents } from './ApplicationEvents';
