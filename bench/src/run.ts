@@ -69,6 +69,7 @@ async function main() {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitops-bench-'));
   log(`work dir (logs): ${workDir}`);
   let ok = true;
+  let removeBuilds: (() => void) | undefined;
   const stopOnSignal = () => {
     void stopAll().then(() => process.exit(130));
   };
@@ -83,7 +84,7 @@ async function main() {
     } else {
       pin(args);
       if (!args.fromSource) {
-        buildOurs(log);
+        removeBuilds = buildOurs(log);
         process.env.BENCH_OURS_FROM = 'dist';
       }
       const fresh: Parameters<typeof writeReports>[1] = {};
@@ -117,6 +118,7 @@ async function main() {
     console.error(e);
   } finally {
     await stopAll();
+    removeBuilds?.();
   }
   if (ok && !args.keep) {
     await fs.rm(workDir, { recursive: true, force: true });

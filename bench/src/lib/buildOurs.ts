@@ -5,11 +5,16 @@
  * transform, ours was measured with the transform's and the source maps' memory on top.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { OURS_BUILT } from '../backends/host';
 import { ROOT } from './proc';
 
-export function buildOurs(log: (line: string) => void) {
+/**
+ * Builds them; answers what removes the builds again. Left behind, `dist/` changes how the
+ * plugins' own tests resolve them (faults.test.ts failed with it there).
+ */
+export function buildOurs(log: (line: string) => void): () => void {
   const t0 = Date.now();
   const yarn = (cwd: string, args: string[]) =>
     execFileSync('yarn', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -22,4 +27,9 @@ export function buildOurs(log: (line: string) => void) {
       (Date.now() - t0) / 1000,
     )} s`,
   );
+  return () => {
+    for (const dir of Object.values(OURS_BUILT)) {
+      fs.rmSync(path.join(ROOT, dir, 'dist'), { recursive: true, force: true });
+    }
+  };
 }
