@@ -5,12 +5,10 @@ import type {
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import { workloadSpecOf } from '../entities/workloads';
-import { appKey, type AppKey } from '../store/AppStore';
 import type { GitopsStore } from '../store/GitopsStore';
-import { BoundedMap } from '../util/BoundedMap';
 import { describeError } from '../util/errors';
-import { Singleflight } from '../util/singleflight';
 import type { OverviewBuilder } from './overviewBuilder';
+import { PerAppCache } from './perAppCache';
 
 /** Events shown per application, the newest. */
 const MAX_EVENTS = 20;
@@ -25,11 +23,7 @@ const newestFirst = (a: AppEvent, b: AppEvent) =>
  * application); concurrent asks share one call.
  */
 export class EventsView {
-  private readonly cache = new BoundedMap<
-    AppKey,
-    { resourceVersion?: string; at: number; events: AppEvent[] }
-  >(2_000);
-  private readonly flights = new Singleflight();
+  private readonly cache: PerAppCache<AppEvent[]>;
 
   constructor(
     private readonly deps: {
@@ -39,30 +33,23 @@ export class EventsView {
       now: () => number;
       maxAgeMs?: number;
     },
-  ) {}
+  ) {
+    this.cache = new PerAppCache({
+      max: 2_000,
+      maxAgeMs: deps.maxAgeMs ?? 30_000,
+      now: deps.now,
+    });
+  }
 
   private eventsOf(app: DeploymentApp): Promise<AppEvent[]> {
-    const key = appKey(app);
-    const known = this.cache.get(key);
-    const maxAge = this.deps.maxAgeMs ?? 30_000;
-    if (
-      known &&
-      known.resourceVersion === app.resourceVersion &&
-      this.deps.now() - known.at < maxAge
-    ) {
-      return Promise.resolve(known.events);
-    }
-    return this.flights.do(key, async () => {
+    return this.cache.get(app, async () => {
       const source = this.deps.store.deployments.get(app.instance);
       if (!source?.getEvents) return [];
-      const at = this.deps.now();
-      const events = (
-        await source.getEvents({ name: app.name, namespace: app.namespace })
-      )
-        .sort(newestFirst)
-        .slice(0, MAX_EVENTS);
-      this.cache.set(key, { resourceVersion: app.resourceVersion, at, events });
-      return events;
+      const events = await source.getEvents({
+        name: app.name,
+        namespace: app.namespace,
+      });
+      return events.sort(newestFirst).slice(0, MAX_EVENTS);
     });
   }
 

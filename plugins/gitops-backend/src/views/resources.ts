@@ -5,12 +5,10 @@ import type {
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import { workloadSpecOf } from '../entities/workloads';
-import { appKey, type AppKey } from '../store/AppStore';
 import type { GitopsStore } from '../store/GitopsStore';
-import { BoundedMap } from '../util/BoundedMap';
 import { describeError } from '../util/errors';
-import { Singleflight } from '../util/singleflight';
 import type { OverviewBuilder } from './overviewBuilder';
+import { PerAppCache } from './perAppCache';
 
 /**
  * The resource trees of an entity's applications for the GitOps tab: asked of the source once
@@ -20,11 +18,7 @@ import type { OverviewBuilder } from './overviewBuilder';
  * fill that brings the same version keeps the tree.
  */
 export class ResourcesView {
-  private readonly trees = new BoundedMap<
-    AppKey,
-    { resourceVersion?: string; nodes: ResourceNode[] }
-  >(5_000);
-  private readonly flights = new Singleflight();
+  private readonly trees = new PerAppCache<ResourceNode[]>({ max: 5_000 });
 
   constructor(
     private readonly deps: {
@@ -38,7 +32,7 @@ export class ResourcesView {
       if (
         !change.after ||
         version === undefined ||
-        version !== this.trees.get(change.key)?.resourceVersion
+        version !== this.trees.versionOf(change.key)
       ) {
         this.trees.delete(change.key);
       }
@@ -46,22 +40,10 @@ export class ResourcesView {
   }
 
   private tree(app: DeploymentApp): Promise<ResourceNode[]> {
-    const key = appKey(app);
-    const known = this.trees.get(key);
-    // Without a version nothing says the tree is current: kept only until the next event.
-    if (known && known.resourceVersion === app.resourceVersion) {
-      return Promise.resolve(known.nodes);
-    }
-    return this.flights.do(key, async () => {
+    return this.trees.get(app, async () => {
       const source = this.deps.store.deployments.get(app.instance);
       if (!source?.getResources) return [];
-      const resourceVersion = app.resourceVersion;
-      const nodes = await source.getResources({
-        name: app.name,
-        namespace: app.namespace,
-      });
-      this.trees.set(key, { resourceVersion, nodes });
-      return nodes;
+      return source.getResources({ name: app.name, namespace: app.namespace });
     });
   }
 
