@@ -143,7 +143,7 @@ describe('application actions are permission-checked, audited and update the sto
   });
 
   it.each([
-    { action: 'sync', body: { prune: true }, field: 'prune' },
+    { action: 'sync', body: { force: true }, field: 'force' },
     { action: 'refresh', body: { hard: true }, field: 'hard' },
     { action: 'rollback', body: { id: 1, dryRun: true }, field: 'dryRun' },
   ])(

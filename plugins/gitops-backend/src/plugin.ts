@@ -31,6 +31,7 @@ import { EntityViews } from './views/EntityViews';
 import { HistoryView } from './views/history';
 import { OverviewBuilder } from './views/overviewBuilder';
 import { EventsView } from './views/events';
+import { DiffView } from './views/diff/DiffView';
 import { ResourcesView } from './views/resources';
 import {
   createPromotions,
@@ -214,6 +215,12 @@ export const gitopsPlugin = createBackendPlugin({
             }),
             resources: new ResourcesView({ store, builder, appsOf }),
             events: new EventsView({
+              store,
+              builder,
+              appsOf,
+              now: () => Date.now(),
+            }),
+            diffs: new DiffView({
               store,
               builder,
               appsOf,

@@ -10,5 +10,6 @@ export * from './permissions';
 export * from './environments';
 export * from './health';
 export * from './overview';
+export * from './diff';
 export * from './promotions';
 export * from './routes';

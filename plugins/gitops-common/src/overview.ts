@@ -210,6 +210,8 @@ export type EnvironmentOverview = {
 export type EntityPermissions = {
   /** `gitops.application.sync` */
   sync: boolean;
+  /** `gitops.application.prune` (a sync that deletes what git no longer holds) */
+  prune: boolean;
   /** `gitops.application.refresh` */
   refresh: boolean;
   /** `gitops.application.rollback` */

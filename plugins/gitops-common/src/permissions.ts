@@ -24,6 +24,15 @@ export const gitopsApplicationSyncPermission = entityPermission(
   'update',
 );
 
+/**
+ * Let a sync of one of the entity's applications prune: delete live resources that git no
+ * longer holds. Asked on top of `gitops.application.sync`. @public
+ */
+export const gitopsApplicationPrunePermission = entityPermission(
+  'gitops.application.prune',
+  'update',
+);
+
 /** Ask Argo CD to refresh one of the entity's applications. @public */
 export const gitopsApplicationRefreshPermission = entityPermission(
   'gitops.application.refresh',
@@ -51,6 +60,7 @@ export const gitopsPromotionApprovePermission = entityPermission(
 /** Every permission of the suite, for registration with the permission framework. @public */
 export const gitopsPermissions = [
   gitopsApplicationSyncPermission,
+  gitopsApplicationPrunePermission,
   gitopsApplicationRefreshPermission,
   gitopsApplicationRollbackPermission,
   gitopsPromotionCreatePermission,

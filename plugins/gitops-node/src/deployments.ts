@@ -1,5 +1,6 @@
 import type {
   AppEvent,
+  SyncOptions,
   ApplicationOperation,
   HealthStatus,
   ResourceNode,
@@ -102,6 +103,25 @@ export type RevisionMetadata = {
 };
 
 /**
+ * One resource an application manages, with its desired state (from git, as the engine renders
+ * it) and its live state; `null` for a side that does not exist (not created yet, or no longer
+ * in git). Engines hand over their normalized states when they have them (Argo CD's
+ * `normalizedLiveState` / `predictedLiveState`, `ignoreDifferences` applied); the portal strips
+ * status, managed fields and server-set metadata itself and masks Secret values.
+ *
+ * @public
+ */
+export type ManagedResource = {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  hook?: boolean;
+  desired: Record<string, unknown> | null;
+  live: Record<string, unknown> | null;
+};
+
+/**
  * A deployment engine instance the portal reads: Argo CD (built in), or another engine a
  * backend module adds (`provider: 'flux'`, ...). `run` feeds the portal's store as an informer
  * does: a list, then changes; everything else is optional and asked only when a person needs it.
@@ -136,8 +156,13 @@ export interface DeploymentSource {
   ): Promise<RevisionMetadata>;
   /** The application's events (its own and its resources'), in any order. */
   getEvents?(ref: DeploymentAppRef, signal?: AbortSignal): Promise<AppEvent[]>;
+  /** The application's resources with their desired and live states, for the diff. */
+  getManagedResources?(
+    ref: DeploymentAppRef,
+    signal?: AbortSignal,
+  ): Promise<ManagedResource[]>;
   /** Person-triggered actions; each answers the application as it is after the action. */
-  sync?(ref: DeploymentAppRef): Promise<DeploymentApp>;
+  sync?(ref: DeploymentAppRef, options?: SyncOptions): Promise<DeploymentApp>;
   refresh?(ref: DeploymentAppRef): Promise<DeploymentApp>;
   rollback?(ref: DeploymentAppRef, id: number): Promise<DeploymentApp>;
 }

@@ -131,7 +131,7 @@ export async function startTestFleet(
  */
 export function ownerPermissions(
   entities: Entity[],
-  options: { hidden?: string[] } = {},
+  options: { hidden?: string[]; denied?: string[] } = {},
 ) {
   const userOf = (credentials: { principal: unknown }) =>
     (credentials.principal as { userEntityRef?: string }).userEntityRef;
@@ -150,6 +150,9 @@ export function ownerPermissions(
           return {
             result: hidden ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
           };
+        }
+        if (options.denied?.includes(r.permission.name)) {
+          return { result: AuthorizeResult.DENY };
         }
         const owner = (entity?.spec as { owner?: string } | undefined)?.owner;
         return {
@@ -175,6 +178,9 @@ export function ownerPermissions(
               })
             : { result: AuthorizeResult.ALLOW };
         }
+        if (options.denied?.includes(q.permission.name)) {
+          return { result: AuthorizeResult.DENY };
+        }
         return createCatalogConditionalDecision(
           q.permission,
           catalogConditions.isEntityOwner({
@@ -195,6 +201,8 @@ export async function startGitopsBackend(options: {
   logs?: string[];
   /** Entities the permission policy hides from readers (catalog.entity.read). */
   hiddenEntities?: string[];
+  /** Permissions (by name) the policy denies to everyone, owners included. */
+  deniedPermissions?: string[];
   /** Don't wait for the sources to be read before answering (default: wait). */
   cold?: boolean;
   /** The plugin's clock: the fleet's (default when there is a fleet) or the system's. */
@@ -229,7 +237,10 @@ export async function startGitopsBackend(options: {
       scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
       ...(options.auditor ? [options.auditor.factory] : []),
       catalogServiceMock.factory({ entities }),
-      ownerPermissions(entities, { hidden: options.hiddenEntities }).factory,
+      ownerPermissions(entities, {
+        hidden: options.hiddenEntities,
+        denied: options.deniedPermissions,
+      }).factory,
       capturingSignals(signals),
       // Every log line of the backend (plugin, router, auditor) ends up in `logs`.
       capturingRootLogger(logs),

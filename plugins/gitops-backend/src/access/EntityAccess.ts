@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
+  gitopsApplicationPrunePermission,
   gitopsApplicationRefreshPermission,
   gitopsApplicationRollbackPermission,
   gitopsApplicationSyncPermission,
@@ -26,6 +27,7 @@ import { Singleflight } from '../util/singleflight';
 const PERMISSIONS = {
   read: catalogEntityReadPermission,
   sync: gitopsApplicationSyncPermission,
+  prune: gitopsApplicationPrunePermission,
   refresh: gitopsApplicationRefreshPermission,
   rollback: gitopsApplicationRollbackPermission,
   promote: gitopsPromotionCreatePermission,

@@ -4,7 +4,10 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { ApplicationActionResponse } from '@internal/backstage-plugin-gitops-common';
+import type {
+  ApplicationActionResponse,
+  SyncOptions,
+} from '@internal/backstage-plugin-gitops-common';
 import type {
   DeploymentApp,
   DeploymentSource,
@@ -54,12 +57,15 @@ export class ApplicationActions {
     instance: string,
     name: string,
     action: ApplicationAction,
-    options: { id?: number } = {},
+    options: { id?: number; sync?: SyncOptions } = {},
   ): Promise<ApplicationActionResponse> {
     const app = this.findApp(entity, instance, name);
     const source: DeploymentSource = this.deps.store.deployments.get(instance)!;
     const call = {
-      sync: source.sync?.bind(source),
+      sync: source.sync
+        ? (ref: { name: string; namespace?: string }) =>
+            source.sync!(ref, options.sync)
+        : undefined,
       refresh: source.refresh?.bind(source),
       rollback: source.rollback
         ? (ref: { name: string; namespace?: string }) =>

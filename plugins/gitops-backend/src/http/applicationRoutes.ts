@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import {
+  gitopsApplicationPrunePermission,
   gitopsApplicationRefreshPermission,
   gitopsApplicationRollbackPermission,
   gitopsApplicationSyncPermission,
@@ -11,7 +12,13 @@ import type {
 import type { auditedActions } from './audited';
 import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
-import { appParams, emptyBody, parse, rollbackBody } from './parse';
+import {
+  appParams,
+  emptyBody,
+  parse,
+  rollbackBody,
+  syncBody,
+} from './parse';
 
 const PERMISSIONS = {
   sync: gitopsApplicationSyncPermission,
@@ -19,7 +26,10 @@ const PERMISSIONS = {
   rollback: gitopsApplicationRollbackPermission,
 } as const;
 
-/** Sync, refresh and rollback of one of an entity's applications: permission-checked, audited. */
+/**
+ * Sync (with `prune` / `dryRun` when asked), refresh and rollback of one of an entity's
+ * applications: permission-checked (a prune also by `gitops.application.prune`), audited.
+ */
 export function applicationRoutes(
   router: Router,
   deps: {
@@ -33,11 +43,13 @@ export function applicationRoutes(
     async (req, res) => {
       const params = parse(appParams, req.params, 'path');
       const action = params.action as ApplicationAction;
-      if (action !== 'rollback') parse(emptyBody, req.body ?? {}, 'body');
+      if (action === 'refresh') parse(emptyBody, req.body ?? {}, 'body');
       const body =
         action === 'rollback'
           ? parse(rollbackBody, req.body ?? {}, 'body')
           : undefined;
+      const sync =
+        action === 'sync' ? parse(syncBody, req.body ?? {}, 'body') : undefined;
       const { entity, credentials, ref } = await deps.resolve(req);
       const result = await deps.audited({
         req,
@@ -48,14 +60,25 @@ export function applicationRoutes(
           instance: params.instance,
           application: params.app,
           ...(body ? { historyId: body.id } : {}),
+          ...(sync?.prune ? { prune: true } : {}),
+          ...(sync?.dryRun ? { dryRun: true } : {}),
         },
         permission: PERMISSIONS[action],
+        alsoRequires: sync?.prune
+          ? [
+              {
+                permission: gitopsApplicationPrunePermission,
+                what: 'prune applications',
+              },
+            ]
+          : undefined,
         resourceRef: ref,
         credentials,
         what: `${action} applications`,
         run: () =>
           deps.actions.run(entity, params.instance, params.app, action, {
             id: body?.id,
+            sync,
           }),
         successMeta: r => ({ phase: r.application.operation?.phase ?? null }),
       });

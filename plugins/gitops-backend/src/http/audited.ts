@@ -22,6 +22,11 @@ export type AuditedAction<T> = {
   credentials: BackstageCredentials;
   /** For the refusal: `Not allowed to <what> of <ref>`. */
   what: string;
+  /** Further permissions the action needs (a sync that prunes), each with its own `what`. */
+  alsoRequires?: Array<{
+    permission: ResourcePermission<'catalog-entity'>;
+    what: string;
+  }>;
   run: () => Promise<T>;
   successMeta: (result: T) => JsonObject;
 };
@@ -42,13 +47,23 @@ export function auditedActions(deps: {
       meta: action.meta,
     });
     try {
-      const [decision] = await deps.permissions.authorize(
-        [{ permission: action.permission, resourceRef: action.resourceRef }],
+      const needed = [
+        { permission: action.permission, what: action.what },
+        ...(action.alsoRequires ?? []),
+      ];
+      const decisions = await deps.permissions.authorize(
+        needed.map(n => ({
+          permission: n.permission,
+          resourceRef: action.resourceRef,
+        })),
         { credentials: action.credentials },
       );
-      if (decision.result !== AuthorizeResult.ALLOW) {
+      const refused = needed.find(
+        (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+      );
+      if (refused) {
         throw new NotAllowedError(
-          `Not allowed to ${action.what} of ${action.resourceRef}`,
+          `Not allowed to ${refused.what} of ${action.resourceRef}`,
         );
       }
       const result = await action.run();

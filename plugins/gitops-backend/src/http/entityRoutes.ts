@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EntityPermissions } from '@internal/backstage-plugin-gitops-common';
 import type { CostTrendView } from '../views/costTrend';
 import type { EventsView } from '../views/events';
+import type { DiffView } from '../views/diff/DiffView';
 import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { ResourcesView } from '../views/resources';
@@ -14,6 +15,7 @@ export const ENTITY_BASE = '/entities/:kind/:namespace/:name';
 
 const PERMISSION_NAMES: Array<keyof EntityPermissions> = [
   'sync',
+  'prune',
   'refresh',
   'rollback',
   'promote',
@@ -23,7 +25,7 @@ const PERMISSION_NAMES: Array<keyof EntityPermissions> = [
 /**
  * The read routes of an entity page: the overview (stored bytes plus the caller's
  * permissions: one request for the whole page), the tab's history, resources and cost trend,
- * and the events of its applications (asked when a person opens them).
+ * and the events and the diff of its applications (asked when a person opens them).
  * Each answer carries an ETag; `If-None-Match` gets a 304.
  */
 export function entityRoutes(
@@ -34,6 +36,7 @@ export function entityRoutes(
     history: HistoryView;
     resources: ResourcesView;
     events: EventsView;
+    diffs: DiffView;
     costTrend: CostTrendView;
     /** The configured cost windows, the default first. */
     costWindows: string[];
@@ -81,17 +84,24 @@ export function entityRoutes(
     sendJson(req, res, JSON.stringify(resources));
   });
 
-  const eventsQuery = z.object({
+  // The events and the diff: of all the entity's applications, or of one.
+  const applicationQuery = z.object({
     application: z
       .string()
       .regex(/^[^/]+\/[^/]+$/, 'expected <instance>/<application name>')
       .optional(),
   });
   router.get(`${ENTITY_BASE}/events`, async (req, res) => {
-    const query = parse(eventsQuery, req.query, 'query');
+    const query = parse(applicationQuery, req.query, 'query');
     const context = await deps.resolve(req);
     const events = await deps.events.events(context.entity, query.application);
     sendJson(req, res, JSON.stringify(events));
+  });
+  router.get(`${ENTITY_BASE}/diff`, async (req, res) => {
+    const query = parse(applicationQuery, req.query, 'query');
+    const context = await deps.resolve(req);
+    const diffs = await deps.diffs.diffs(context.entity, query.application);
+    sendJson(req, res, JSON.stringify(diffs));
   });
 
   router.get(`${ENTITY_BASE}/cost-trend`, async (req, res) => {

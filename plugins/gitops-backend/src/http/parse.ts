@@ -49,6 +49,14 @@ export const appParams = entityParams.extend({
   action: z.enum(['sync', 'refresh', 'rollback']),
 });
 
+/** The options of a sync a person asks for; Argo CD's defaults (no prune, a real sync) without. */
+export const syncBody = z
+  .object({
+    prune: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+
 export const rollbackBody = z
   .object({
     id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),

@@ -13,6 +13,7 @@ import type { CostTrendView } from '../views/costTrend';
 import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { EventsView } from '../views/events';
+import type { DiffView } from '../views/diff/DiffView';
 import type { ResourcesView } from '../views/resources';
 import { applicationRoutes } from './applicationRoutes';
 import { auditedActions } from './audited';
@@ -30,6 +31,7 @@ export type RouterOptions = {
   history: HistoryView;
   resources: ResourcesView;
   events: EventsView;
+  diffs: DiffView;
   costTrend: CostTrendView;
   actions: ApplicationActions;
   /** Cost windows the routes accept, the default first. */

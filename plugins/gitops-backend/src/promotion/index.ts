@@ -12,5 +12,5 @@ export * from './PromotionService';
 export * from './policy';
 export * from './gates';
 export * from './owners';
-export { unifiedDiff } from './diff';
+export { unifiedDiff } from '../util/unifiedDiff';
 export * from './versionFiles';

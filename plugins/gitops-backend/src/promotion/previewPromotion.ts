@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
 import type { PromotionPreview } from '@internal/backstage-plugin-gitops-common';
 import { randomUUID } from 'node:crypto';
-import { unifiedDiff } from './diff';
+import { unifiedDiff } from '../util/unifiedDiff';
 import { failedGates } from './gates';
 import { planChange, resolveVersion } from './planChange';
 import type { PromotionContext } from './promotionContext';

@@ -1,4 +1,4 @@
-import { unifiedDiff } from './diff';
+import { unifiedDiff } from '../util/unifiedDiff';
 import type { PromotionKind } from './types';
 
 /** GitHub refuses bodies over 65 536 characters; the diff gets what the rest leaves. */

@@ -5,10 +5,8 @@ import type {
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import { workloadSpecOf } from '../entities/workloads';
-import type { GitopsStore } from '../store/GitopsStore';
-import { describeError } from '../util/errors';
-import type { OverviewBuilder } from './overviewBuilder';
 import { PerAppCache } from './perAppCache';
+import { perApplication, type PerApplicationDeps } from './perApplication';
 
 /** Events shown per application, the newest. */
 const MAX_EVENTS = 20;
@@ -26,10 +24,7 @@ export class EventsView {
   private readonly cache: PerAppCache<AppEvent[]>;
 
   constructor(
-    private readonly deps: {
-      store: GitopsStore;
-      builder: OverviewBuilder;
-      appsOf: (entity: Entity) => DeploymentApp[];
+    private readonly deps: PerApplicationDeps & {
       now: () => number;
       maxAgeMs?: number;
     },
@@ -55,29 +50,13 @@ export class EventsView {
 
   /** The events of the entity's applications, or of the one named `instance/name`. */
   async events(entity: Entity, only?: string): Promise<EntityEvents> {
-    const spec = workloadSpecOf(entity);
-    const apps = this.deps
-      .appsOf(entity)
-      .filter(a => !only || `${a.instance}/${a.name}` === only);
-    const applications = await Promise.all(
-      apps.map(async app => {
-        const base = {
-          instance: app.instance,
-          name: app.name,
-          environment: this.deps.builder.environmentOf(app),
-        };
-        try {
-          return { ...base, events: await this.eventsOf(app) };
-        } catch (error) {
-          const source = this.deps.store.deployments.get(app.instance);
-          return {
-            ...base,
-            events: [],
-            error: describeError(error, source?.secrets),
-          };
-        }
-      }),
+    const applications = await perApplication(
+      this.deps,
+      entity,
+      only,
+      async app => ({ events: await this.eventsOf(app) }),
+      { events: [] as AppEvent[] },
     );
-    return { entityRef: spec.entityRef, applications };
+    return { entityRef: workloadSpecOf(entity).entityRef, applications };
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SyncOptions } from '@internal/backstage-plugin-gitops-common';
 import type { ArgoInstanceConfig } from '../../config';
 import type { GitopsClock } from '../../util/clock';
 import { UpstreamError } from '../../util/errors';
@@ -9,6 +10,7 @@ import {
   argoApplicationSchema,
   argoResourceTreeSchema,
   argoEventListSchema,
+  argoManagedResourcesSchema,
   argoRevisionMetadataSchema,
   type ArgoApplication,
 } from './schemas';
@@ -288,7 +290,17 @@ export class ArgoCdClient {
     );
   }
 
-  sync(ref: ArgoAppRef, options?: ArgoCallOptions) {
+  getManagedResources(ref: ArgoAppRef, options?: ArgoCallOptions) {
+    return this.request(
+      'GET',
+      this.appPath(ref, '/managed-resources'),
+      argoManagedResourcesSchema,
+      options,
+    );
+  }
+
+  /** `prune` and `dryRun` only when asked: Argo CD's defaults otherwise. */
+  sync(ref: ArgoAppRef, sync: SyncOptions = {}, options?: ArgoCallOptions) {
     return this.request(
       'POST',
       this.appPath(ref, '/sync'),
@@ -298,6 +310,8 @@ export class ArgoCdClient {
         body: {
           name: ref.name,
           ...(ref.appNamespace ? { appNamespace: ref.appNamespace } : {}),
+          ...(sync.prune ? { prune: true } : {}),
+          ...(sync.dryRun ? { dryRun: true } : {}),
         },
       },
     );

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { SyncOptions } from '@internal/backstage-plugin-gitops-common';
 import type {
   DeploymentApp,
   DeploymentAppRef,
@@ -10,6 +11,7 @@ import type { ListGate } from '../listGate';
 import type { ArgoCdClient } from './ArgoCdClient';
 import { toDeploymentApp } from './mapping';
 import { toAppEvent } from './events';
+import { toManagedResource } from './managedResources';
 import { mergeResources } from './resources';
 
 const ref = (app: DeploymentAppRef) => ({
@@ -122,8 +124,13 @@ export class ArgoCdSource implements DeploymentSource {
     };
   }
 
-  async sync(app: DeploymentAppRef) {
-    return this.app(await this.client.sync(ref(app)));
+  async getManagedResources(app: DeploymentAppRef, signal?: AbortSignal) {
+    const list = await this.client.getManagedResources(ref(app), { signal });
+    return (list.items ?? []).map(toManagedResource);
+  }
+
+  async sync(app: DeploymentAppRef, options?: SyncOptions) {
+    return this.app(await this.client.sync(ref(app), options));
   }
 
   async refresh(app: DeploymentAppRef) {

@@ -173,6 +173,28 @@ export const argoEventListSchema = z.object({
   ),
 });
 
+/**
+ * `GET /api/v1/applications/{name}/managed-resources`: each state is a JSON document in a string
+ * (`"null"` for a side that does not exist). `items` is `null` for none.
+ */
+export const argoManagedResourcesSchema = z.object({
+  items: opt(
+    z.array(
+      z.object({
+        group: opt(str),
+        kind: str,
+        namespace: opt(str),
+        name: str,
+        hook: opt(z.boolean()),
+        liveState: opt(str),
+        targetState: opt(str),
+        normalizedLiveState: opt(str),
+        predictedLiveState: opt(str),
+      }),
+    ),
+  ),
+});
+
 /** An event of `GET /api/v1/stream/applications`. */
 export const argoStreamEventSchema = z.object({
   result: z.object({

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from './__testUtils__/promotionTestUtils';
-import { unifiedDiff } from './diff';
+import { tempDir } from '../promotion/__testUtils__/promotionTestUtils';
+import { unifiedDiff } from './unifiedDiff';
 
 const exec = promisify(execFile);
 

@@ -1,0 +1,54 @@
+import type { ResourceDiff } from '@internal/backstage-plugin-gitops-common';
+import type { ManagedResource } from '@internal/backstage-plugin-gitops-node';
+import { stringify } from 'yaml';
+import { unifiedDiff } from '../../util/unifiedDiff';
+import { maskSecrets, normalize } from './normalize';
+import { summarize } from './summarize';
+
+/** Above this many YAML lines a side, the line diff (quadratic) is left out; the summary stays. */
+const MAX_DIFF_LINES = 2_000;
+
+const toYaml = (v: Record<string, unknown> | null) =>
+  v === null ? null : stringify(v, { sortMapEntries: true, lineWidth: 0 });
+
+const lineCount = (s: string | null) => (s ? s.split('\n').length : 0);
+
+/**
+ * How one managed resource differs, or undefined when live matches git. A hook that is not
+ * in git any more is left out: Argo CD deletes hooks by their delete policy, never by a prune.
+ */
+export function resourceDiff(
+  resource: ManagedResource,
+): ResourceDiff | undefined {
+  const live = normalize(resource.live);
+  const desired = normalize(resource.desired);
+  if (!live && !desired) return undefined;
+  if (resource.hook && !desired) return undefined;
+  maskSecrets(resource.kind, live, desired);
+  const before = toYaml(live);
+  const after = toYaml(desired);
+  if (before === after) return undefined;
+  let diff: string;
+  if (Math.max(lineCount(before), lineCount(after)) > MAX_DIFF_LINES) {
+    diff = `@@ too large to show: ${lineCount(before)} → ${lineCount(
+      after,
+    )} lines @@`;
+  } else {
+    // Hunks only: the `---`/`+++` file lines name no file here.
+    diff = unifiedDiff('resource', before, after)
+      .split('\n')
+      .slice(2)
+      .join('\n')
+      .replace(/\n$/, '');
+  }
+  return {
+    ...(resource.group ? { group: resource.group } : {}),
+    kind: resource.kind,
+    ...(resource.namespace ? { namespace: resource.namespace } : {}),
+    name: resource.name,
+    ...(resource.hook ? { hook: true } : {}),
+    action: !live ? 'create' : !desired ? 'prune' : 'update',
+    summary: summarize(live, desired),
+    diff,
+  };
+}
