@@ -13,6 +13,11 @@ const toYaml = (v: Record<string, unknown> | null) =>
 
 const lineCount = (s: string | null) => (s ? s.split('\n').length : 0);
 
+const actionOf = (live: object | null, desired: object | null) => {
+  if (!live) return 'create';
+  return desired ? 'update' : 'prune';
+};
+
 /**
  * How one managed resource differs, or undefined when live matches git. A hook that is not
  * in git any more is left out: Argo CD deletes hooks by their delete policy, never by a prune.
@@ -47,7 +52,7 @@ export function resourceDiff(
     ...(resource.namespace ? { namespace: resource.namespace } : {}),
     name: resource.name,
     ...(resource.hook ? { hook: true } : {}),
-    action: !live ? 'create' : !desired ? 'prune' : 'update',
+    action: actionOf(live, desired),
     summary: summarize(live, desired),
     diff,
   };
