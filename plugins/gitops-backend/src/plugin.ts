@@ -128,6 +128,7 @@ export const gitopsPlugin = createBackendPlugin({
           now: () => clock.now().getTime(),
         });
         views.onMissingDetails(apps => details.want(apps));
+        const resources = new ResourcesView({ store, builder, appsOf });
         const mirror = new EntityMirror({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -213,11 +214,12 @@ export const gitopsPlugin = createBackendPlugin({
               cache: deps.cache,
               appsOf,
             }),
-            resources: new ResourcesView({ store, builder, appsOf }),
+            resources,
             events: new EventsView({
               store,
               builder,
               appsOf,
+              treeOf: app => resources.treeOf(app),
               now: () => Date.now(),
             }),
             diffs: new DiffView({

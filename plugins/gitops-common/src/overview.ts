@@ -329,13 +329,29 @@ export type AppEvent = {
   object?: string;
 };
 
-/** Why an entity's applications are in their state: their events, newest first. @public */
+/** A resource of an application that is not healthy, with what its health check says. @public */
+export type UnhealthyResource = {
+  kind: string;
+  namespace?: string;
+  name: string;
+  health: HealthStatus;
+  message?: string;
+};
+
+/**
+ * Why an entity's applications are in their state: their unhealthy resources with their health
+ * messages, and the events of the application and of those resources, newest first.
+ *
+ * @public
+ */
 export type EntityEvents = {
   entityRef: string;
   applications: Array<{
     instance: string;
     name: string;
     environment: string;
+    /** Resources whose health is not Healthy (Degraded first), from the resource tree. */
+    unhealthy?: UnhealthyResource[];
     events: AppEvent[];
     /** Why the events could not be read (the source's error, safe to show). */
     error?: string;

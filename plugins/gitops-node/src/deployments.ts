@@ -154,8 +154,17 @@ export interface DeploymentSource {
     revision: string,
     signal?: AbortSignal,
   ): Promise<RevisionMetadata>;
-  /** The application's events (its own and its resources'), in any order. */
-  getEvents?(ref: DeploymentAppRef, signal?: AbortSignal): Promise<AppEvent[]>;
+  /**
+   * The application's own events, or with `resource` those of one of its resources (as the
+   * resource tree names it), in any order.
+   */
+  getEvents?(
+    ref: DeploymentAppRef,
+    options?: {
+      resource?: { name: string; namespace?: string; uid?: string };
+      signal?: AbortSignal;
+    },
+  ): Promise<AppEvent[]>;
   /** The application's resources with their desired and live states, for the diff. */
   getManagedResources?(
     ref: DeploymentAppRef,

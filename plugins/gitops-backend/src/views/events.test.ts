@@ -77,3 +77,45 @@ describe('GET …/events against the simulated Argo CD', () => {
     expect(bad.body.error.message).toContain('query.application');
   });
 });
+
+describe('GET …/events names the unhealthy resources and asks for their events', () => {
+  let fleet: Fleet;
+  let cleanup: () => Promise<void>;
+  let backend: GitopsTestBackend;
+
+  beforeAll(async () => {
+    ({ fleet, cleanup } = await startTestFleet());
+    backend = await startGitopsBackend({ fleet });
+  });
+  afterAll(async () => {
+    await backend.stop();
+    await cleanup();
+  });
+
+  it("lists a degraded application's unhealthy resources, worst first, with their health messages", async () => {
+    fleet.control.resetCounts();
+    const res = await request(backend.server).get(
+      '/api/gitops/entities/component/default/chores-api/events?application=argocd-main/chores-api-staging',
+    );
+    expect(res.status).toBe(200);
+    const [app] = (res.body as EntityEvents).applications;
+    expect(app.unhealthy?.[0]).toMatchObject({
+      kind: 'Deployment',
+      health: 'Degraded',
+    });
+    expect(app.unhealthy).toContainEqual(
+      expect.objectContaining({
+        kind: 'Pod',
+        health: 'Degraded',
+        message: 'Back-off pulling image',
+      }),
+    );
+    // The application's own events and those of its unhealthy Pods (as Argo CD's endpoint
+    // takes them: resourceName, resourceNamespace, resourceUID).
+    const calls = Object.values(fleet.control.counts().argo)
+      .flatMap(c => Object.entries(c))
+      .filter(([route]) => route.includes('/events'))
+      .reduce((sum, [, n]) => sum + Number(n), 0);
+    expect(calls).toBeGreaterThanOrEqual(2);
+  });
+});

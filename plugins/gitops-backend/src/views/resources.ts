@@ -39,7 +39,8 @@ export class ResourcesView {
     });
   }
 
-  private tree(app: DeploymentApp): Promise<ResourceNode[]> {
+  /** One application's tree, from the cache while its version stays. */
+  treeOf(app: DeploymentApp): Promise<ResourceNode[]> {
     return this.trees.get(app, async () => {
       const source = this.deps.store.deployments.get(app.instance);
       if (!source?.getResources) return [];
@@ -55,7 +56,7 @@ export class ResourcesView {
       apps.map(async app => {
         let resources: ResourceNode[] = [];
         try {
-          resources = await this.tree(app);
+          resources = await this.treeOf(app);
         } catch (error) {
           const source = this.deps.store.deployments.get(app.instance);
           failures.set(app.instance, describeError(error, source?.secrets));

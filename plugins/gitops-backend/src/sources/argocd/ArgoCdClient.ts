@@ -281,10 +281,21 @@ export class ArgoCdClient {
     );
   }
 
-  getApplicationEvents(ref: ArgoAppRef, options?: ArgoCallOptions) {
+  /** The application's events, or those of one of its resources (Argo checks it is one). */
+  getApplicationEvents(
+    ref: ArgoAppRef,
+    resource?: { name: string; namespace?: string; uid?: string },
+    options?: ArgoCallOptions,
+  ) {
+    const query = new URLSearchParams();
+    if (resource) {
+      query.set('resourceName', resource.name);
+      query.set('resourceNamespace', resource.namespace ?? '');
+      query.set('resourceUID', resource.uid ?? '');
+    }
     return this.request(
       'GET',
-      this.appPath(ref, '/events'),
+      this.appPath(ref, '/events', query),
       argoEventListSchema,
       options,
     );

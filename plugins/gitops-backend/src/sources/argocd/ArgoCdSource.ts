@@ -104,8 +104,18 @@ export class ArgoCdSource implements DeploymentSource {
     return mergeResources(full.status?.resources ?? [], tree.nodes ?? []);
   }
 
-  async getEvents(app: DeploymentAppRef, signal?: AbortSignal) {
-    const list = await this.client.getApplicationEvents(ref(app), { signal });
+  async getEvents(
+    app: DeploymentAppRef,
+    options: {
+      resource?: { name: string; namespace?: string; uid?: string };
+      signal?: AbortSignal;
+    } = {},
+  ) {
+    const list = await this.client.getApplicationEvents(
+      ref(app),
+      options.resource,
+      { signal: options.signal },
+    );
     return (list.items ?? []).map(toAppEvent);
   }
 
