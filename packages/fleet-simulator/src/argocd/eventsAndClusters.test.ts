@@ -137,7 +137,20 @@ describe('Argo CD application events and cluster list', () => {
       `/api/v1/applications/payments-api-prod/events?${q}`,
     );
     expect(own.status).toBe(200);
-    expect(own.body.items).toBeNull();
+    // The Deployment controller scaled its ReplicaSet up.
+    expect(own.body.items).toEqual([
+      expect.objectContaining({
+        type: 'Normal',
+        reason: 'ScalingReplicaSet',
+        message: expect.stringMatching(
+          /^Scaled up replica set payments-api-[0-9a-f]+ to \d+$/,
+        ),
+        involvedObject: expect.objectContaining({
+          kind: 'Deployment',
+          uid: deployment.uid,
+        }),
+      }),
+    ]);
 
     q.set('resourceName', 'not-ours');
     const foreign = await prod.get(
@@ -150,6 +163,43 @@ describe('Argo CD application events and cluster list', () => {
     expect(
       (await prod.get('/api/v1/applications/no-such-app/events')).status,
     ).toBe(403);
+  });
+
+  it('tells why a pod of a bad image does not start, as kubelet does, its counts growing with the back-off', async () => {
+    const appPath = '/api/v1/applications/chores-api-staging';
+    const tree = (await main.get(`${appPath}/resource-tree`)).body;
+    const pod = tree.nodes.find((n: any) => n.kind === 'Pod');
+    expect(pod.health.status).toBe('Degraded');
+    const q = new URLSearchParams({
+      resourceName: pod.name,
+      resourceUID: pod.uid,
+      resourceNamespace: pod.namespace,
+    });
+    const read = async () =>
+      (await main.get(`${appPath}/events?${q}`)).body.items as any[];
+    const first = await read();
+    const failed = first.find(e =>
+      e.message.startsWith('Failed to pull image'),
+    );
+    expect(failed).toMatchObject({
+      type: 'Warning',
+      reason: 'Failed',
+      source: { component: 'kubelet' },
+      involvedObject: { kind: 'Pod', name: pod.name, uid: pod.uid },
+    });
+    expect(failed.message).toContain(pod.images[0]);
+    expect(first.map(e => e.message)).toEqual(
+      expect.arrayContaining([
+        'Error: ImagePullBackOff',
+        `Back-off pulling image "${pod.images[0]}"`,
+      ]),
+    );
+    await fleet.clock.advance(11 * 60_000);
+    const later = (await read()).find(e => e.message === failed.message);
+    expect(later.count).toBeGreaterThan(failed.count);
+    expect(Date.parse(later.lastTimestamp)).toBeGreaterThan(
+      Date.parse(failed.lastTimestamp),
+    );
   });
 
   it('lists clusters sanitised, with connection state and application counts, and filters them', async () => {

@@ -8,6 +8,7 @@ import { ArgoAuth } from './auth';
 import { ArgoError, GRPC, permissionDenied } from './errors';
 import { SimApp } from './app';
 import { managedResourceDiffs, resourceTree } from './tree';
+import { resourceEvents } from './resourceEvents';
 import { parseFieldsParam, projectList } from './listFields';
 import { streamApplications } from './stream';
 import { AppEventLog } from './appEvents';
@@ -259,7 +260,8 @@ export function argoApp(deps: {
       return;
     }
     // A resource's own events: only for a resource of this app's tree, as Argo checks.
-    const found = resourceTree(a).nodes.some(
+    const tree = resourceTree(a);
+    const found = tree.nodes.find(
       (n: any) =>
         n.name === q.resourceName &&
         n.uid === q.resourceUID &&
@@ -272,8 +274,18 @@ export function argoApp(deps: {
         `${q.resourceName} not found as part of application ${a.name}`,
       );
     }
-    // The simulated clusters record no events of their own for workloads yet.
-    res.json({ metadata: {}, items: null });
+    // What the destination cluster recorded about it (scheduler, kubelet, controllers).
+    res.json(
+      resourceEvents(
+        found,
+        {
+          nodes: tree.nodes,
+          nodeName: tree.hosts[0]?.name ?? 'node-a',
+          container: a.service,
+        },
+        instance.clock.nowMs(),
+      ),
+    );
   });
 
   route('get', '/api/v1/clusters', (req, res) => {

@@ -110,6 +110,15 @@ describe('GET …/events names the unhealthy resources and asks for their events
         message: 'Back-off pulling image',
       }),
     );
+    // The kubelet says why: the image cannot be pulled.
+    expect(app.events).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'Failed',
+        message: expect.stringMatching(/^Failed to pull image /),
+        object: expect.stringMatching(/^Pod\/chores-api-/),
+      }),
+    );
     // The application's own events and those of its unhealthy Pods (as Argo CD's endpoint
     // takes them: resourceName, resourceNamespace, resourceUID).
     const calls = Object.values(fleet.control.counts().argo)
