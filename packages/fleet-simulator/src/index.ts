@@ -28,3 +28,5 @@ export {
 export type { Env, ServiceSeed, SeedCommit } from './seed/layout';
 export { measureScale } from './scale';
 export type { ScaleFigures } from './scale';
+/** For the product's tests: a change pushed to the fleet's gitops repository, as a person would. */
+export { commitToFleet, replaceInFile } from './testUtils';
