@@ -21,6 +21,7 @@ import Typography from '@material-ui/core/Typography';
 import type {
   AppEvent,
   ApplicationSummary,
+  UnhealthyResource,
 } from '@internal/backstage-plugin-gitops-common';
 import { gitopsApiRef } from '../../api';
 import { formatAgo } from '../../format';
@@ -47,7 +48,34 @@ const EventLine = ({ event, now }: { event: AppEvent; now: number }) => (
   </ListItem>
 );
 
-/** The events of one application, warnings first, each group newest first. */
+/** What the health checks of the unhealthy resources say, the worst first. */
+const UnhealthyList = ({
+  resources,
+  app,
+}: {
+  resources: UnhealthyResource[];
+  app: string;
+}) => (
+  <List dense aria-label={`Unhealthy resources of ${app}`}>
+    {resources.map(r => (
+      <ListItem key={`${r.kind}/${r.namespace}/${r.name}`} divider>
+        <ListItemText
+          primary={
+            <>
+              <StatusWarning>{r.health}</StatusWarning> {r.kind}/{r.name}
+            </>
+          }
+          secondary={r.message ?? 'No health message'}
+        />
+      </ListItem>
+    ))}
+  </List>
+);
+
+/**
+ * Why one application is in its state: its unhealthy resources with their health messages,
+ * then its events and theirs, warnings first, each group newest first.
+ */
 const EventsDialog = (props: {
   app: ApplicationSummary;
   onClose: () => void;
@@ -71,15 +99,22 @@ const EventsDialog = (props: {
   else if (state.error) content = <ResponseErrorPanel error={state.error} />;
   else if (found?.error)
     content = <Typography color="error">{found.error}</Typography>;
-  else if (events.length === 0)
-    content = <Typography>No events in the last hour.</Typography>;
   else
     content = (
-      <List dense aria-label={`Events of ${props.app.name}`}>
-        {events.map((e, i) => (
-          <EventLine key={i} event={e} now={now} />
-        ))}
-      </List>
+      <>
+        {found?.unhealthy?.length ? (
+          <UnhealthyList resources={found.unhealthy} app={props.app.name} />
+        ) : null}
+        {events.length === 0 ? (
+          <Typography>No events in the last hour.</Typography>
+        ) : (
+          <List dense aria-label={`Events of ${props.app.name}`}>
+            {events.map((e, i) => (
+              <EventLine key={i} event={e} now={now} />
+            ))}
+          </List>
+        )}
+      </>
     );
   return (
     <Dialog

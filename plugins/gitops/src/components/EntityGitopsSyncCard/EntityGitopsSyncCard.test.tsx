@@ -93,7 +93,7 @@ describe('EntityGitopsSyncCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('opens the events of an application that is not Synced and Healthy, warnings first', async () => {
+  it('opens the unhealthy resources and events of an application that is not Synced and Healthy, warnings first', async () => {
     const api = mockGitopsApi();
     api.getEvents.mockResolvedValue({
       entityRef: 'component:default/payments-api',
@@ -102,6 +102,14 @@ describe('EntityGitopsSyncCard', () => {
           instance: 'argocd-prod',
           name: 'payments-api-prod',
           environment: 'prod',
+          unhealthy: [
+            {
+              kind: 'Pod',
+              name: 'payments-api-7d9f-x2k4q',
+              health: 'Degraded',
+              message: 'Back-off pulling image',
+            },
+          ],
           events: [
             {
               type: 'Normal',
@@ -133,6 +141,12 @@ describe('EntityGitopsSyncCard', () => {
       within(rowOf('payments-api-prod')).getByRole('button', {
         name: 'Why: events of payments-api-prod',
       }),
+    );
+    const unhealthy = await screen.findByRole('list', {
+      name: 'Unhealthy resources of payments-api-prod',
+    });
+    expect(within(unhealthy).getByRole('listitem')).toHaveTextContent(
+      'Degraded Pod/payments-api-7d9f-x2k4qBack-off pulling image',
     );
     const list = await screen.findByRole('list', {
       name: 'Events of payments-api-prod',
