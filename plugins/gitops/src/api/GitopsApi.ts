@@ -3,6 +3,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ApplicationActionResponse,
   EntityCostTrend,
+  EntityDiffs,
   EntityEvents,
   EntityHistory,
   EntityOverview,
@@ -12,11 +13,12 @@ import type {
   PromotionPreviewRequest,
   PromotionRecord,
   PromotionRequest,
+  SyncOptions,
 } from '@internal/backstage-plugin-gitops-common';
 
 /** An Argo CD action a person can trigger from the portal. @public */
 export type ApplicationAction =
-  | { type: 'sync' }
+  | { type: 'sync'; options?: SyncOptions }
   | { type: 'refresh' }
   | { type: 'rollback'; id: number };
 
@@ -41,6 +43,14 @@ export interface GitopsApi {
     entity: CompoundEntityRef,
     options?: { application?: string },
   ): Promise<EntityEvents>;
+  /**
+   * How the live resources of the entity's applications (or of one, `instance/name`) differ from
+   * git: what a sync would change.
+   */
+  getDiff(
+    entity: CompoundEntityRef,
+    options?: { application?: string },
+  ): Promise<EntityDiffs>;
   runApplicationAction(
     entity: CompoundEntityRef,
     application: { instance: string; name: string },

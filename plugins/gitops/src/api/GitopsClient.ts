@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   ApplicationActionResponse,
   EntityCostTrend,
+  EntityDiffs,
   EntityEvents,
   EntityHistory,
   EntityOverview,
@@ -74,6 +75,16 @@ export class GitopsClient implements GitopsApi {
     return this.request(`${gitopsEntityPath(entity)}/events${query}`);
   }
 
+  getDiff(
+    entity: CompoundEntityRef,
+    options?: { application?: string },
+  ): Promise<EntityDiffs> {
+    const query = options?.application
+      ? `?application=${encodeURIComponent(options.application)}`
+      : '';
+    return this.request(`${gitopsEntityPath(entity)}/diff${query}`);
+  }
+
   runApplicationAction(
     entity: CompoundEntityRef,
     application: { instance: string; name: string },
@@ -82,7 +93,11 @@ export class GitopsClient implements GitopsApi {
     const path = `${gitopsEntityPath(entity)}/applications/${encodeURIComponent(
       application.instance,
     )}/${encodeURIComponent(application.name)}/${action.type}`;
-    return this.post(path, action.type === 'rollback' ? { id: action.id } : {});
+    const body =
+      action.type === 'rollback'
+        ? { id: action.id }
+        : (action.type === 'sync' && action.options) || {};
+    return this.post(path, body);
   }
 
   previewPromotion(
