@@ -1,9 +1,11 @@
 import type {
   ApplicationSummary,
   EntityCostTrend,
+  EntityDiffs,
   EntityOverview,
   EntityPermissions,
   EnvironmentOverview,
+  ResourceDiff,
   SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import type { Entity } from '@backstage/catalog-model';
@@ -96,6 +98,7 @@ function environment(
 /** What an owner of the service may do: everything. */
 export const ALLOW_ALL: EntityPermissions = {
   sync: true,
+  prune: true,
   refresh: true,
   rollback: true,
   promote: true,
@@ -105,6 +108,7 @@ export const ALLOW_ALL: EntityPermissions = {
 /** What a user who does not own the service may do: nothing. */
 export const DENY_ALL: EntityPermissions = {
   sync: false,
+  prune: false,
   refresh: false,
   rollback: false,
   promote: false,
@@ -163,5 +167,64 @@ export function paymentsCostTrend(window = '7d'): EntityCostTrend {
       ],
     })),
     sources: [source('cost', 'opencost', 'cluster-main')],
+  };
+}
+
+/** prod's drift: the Deployment runs 1.3.0 (git: 1.3.1), a ConfigMap to create, a Service to prune. */
+export const PROD_DRIFT: ResourceDiff[] = [
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    namespace: 'payments-api-prod',
+    name: 'payments-api',
+    action: 'update',
+    summary: ['image 1.3.0 → 1.3.1', 'spec.replicas 2 → 3'],
+    diff: [
+      '--- a/resource',
+      '+++ b/resource',
+      '@@ -6,7 +6,7 @@ metadata:',
+      '   namespace: payments-api-prod',
+      ' spec:',
+      '-  replicas: 2',
+      '+  replicas: 3',
+      '   template:',
+      '@@ -14,3 +14,3 @@ spec:',
+      '         - name: payments-api',
+      '-          image: registry.example.com/payments-api:1.3.0',
+      '+          image: registry.example.com/payments-api:1.3.1',
+      '',
+    ].join('\n'),
+  },
+  {
+    kind: 'ConfigMap',
+    namespace: 'payments-api-prod',
+    name: 'payments-api-flags',
+    action: 'create',
+    summary: [],
+    diff: '--- /dev/null\n+++ b/resource\n@@ -0,0 +1,2 @@\n+kind: ConfigMap\n+data: {}\n',
+  },
+  {
+    kind: 'Service',
+    namespace: 'payments-api-prod',
+    name: 'payments-api-legacy',
+    action: 'prune',
+    summary: [],
+    diff: '--- a/resource\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-kind: Service\n-spec: {}\n',
+  },
+];
+
+/** The answer of `GET …/diff?application=argocd-prod/payments-api-prod`. */
+export function prodDiff(resources: ResourceDiff[] = PROD_DRIFT): EntityDiffs {
+  return {
+    entityRef: 'component:default/payments-api',
+    applications: [
+      {
+        instance: 'argocd-prod',
+        name: 'payments-api-prod',
+        environment: 'prod',
+        sync: 'OutOfSync',
+        resources,
+      },
+    ],
   };
 }

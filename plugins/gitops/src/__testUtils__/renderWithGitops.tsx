@@ -6,6 +6,7 @@ import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import type {
   EntityCostTrend,
+  EntityDiffs,
   EntityEvents,
   EntityHistory,
   EntityOverview,
@@ -55,6 +56,13 @@ export function mockGitopsApi(
     ),
     getEvents: jest.fn(
       async (_entity: CompoundEntityRef): Promise<EntityEvents> => ({
+        entityRef: 'component:default/payments-api',
+        applications: [],
+      }),
+    ),
+    // No application in the answer by default: a test that opens a diff gives it one.
+    getDiff: jest.fn(
+      async (_entity: CompoundEntityRef): Promise<EntityDiffs> => ({
         entityRef: 'component:default/payments-api',
         applications: [],
       }),

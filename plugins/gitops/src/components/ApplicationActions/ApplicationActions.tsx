@@ -57,7 +57,7 @@ const ActionButton = (props: ActionButtonProps) => {
 
 /**
  * Sync, Refresh and Rollback of one Argo CD application. Sync and Rollback ask for
- * confirmation; each is offered only when `permissions` (the overview's decisions of the
+ * confirmation (Sync lists what it changes and offers Prune and Dry run); each is offered only when `permissions` (the overview's decisions of the
  * permission policy for the signed-in user) allow it, and disabled while they are unknown.
  *
  * @public
@@ -78,6 +78,8 @@ export const ApplicationActions = ({
   const running = app.operation?.phase === 'Running';
 
   const run = async (action: ApplicationAction) => {
+    const dryRun = action.type === 'sync' && action.options?.dryRun === true;
+    const what = dryRun ? 'dry run of the sync' : action.type;
     setBusy(true);
     setDialog(undefined);
     try {
@@ -88,7 +90,9 @@ export const ApplicationActions = ({
         action,
       );
       alertApi.post({
-        message: `${action.type} of ${app.name} started`,
+        message: dryRun
+          ? `dry run of the sync of ${app.name} started: it changes nothing`
+          : `${what} of ${app.name} started`,
         severity: 'success',
         display: 'transient',
       });
@@ -96,9 +100,7 @@ export const ApplicationActions = ({
       await overviewStoreFor(api).load(OverviewStore.key(ref), ref);
     } catch (e) {
       alertApi.post({
-        message: `${action.type} of ${app.name} failed: ${
-          (e as Error).message
-        }`,
+        message: `${what} of ${app.name} failed: ${(e as Error).message}`,
         severity: 'error',
       });
     } finally {
@@ -134,12 +136,21 @@ export const ApplicationActions = ({
           onClick={() => setDialog('rollback')}
         />
       </ButtonGroup>
-      <ConfirmSyncDialog
-        open={dialog === 'sync'}
-        app={app}
-        onCancel={() => setDialog(undefined)}
-        onConfirm={() => run({ type: 'sync' })}
-      />
+      {dialog === 'sync' && (
+        <ConfirmSyncDialog
+          app={app}
+          permissions={permissions}
+          onCancel={() => setDialog(undefined)}
+          // No options: exactly `{ type: 'sync' }`, as before options existed.
+          onConfirm={options =>
+            run(
+              Object.keys(options).length > 0
+                ? { type: 'sync', options }
+                : { type: 'sync' },
+            )
+          }
+        />
+      )}
       {dialog === 'rollback' && (
         <RollbackDialog
           app={app}

@@ -1,4 +1,5 @@
 import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { EntityGitopsEnvironmentsCard } from './EntityGitopsEnvironmentsCard';
 import { itShowsTheSharedCardStates } from '../../__testUtils__/cardStates';
 import {
@@ -11,6 +12,7 @@ import {
   DENY_ALL,
   app,
   paymentsOverview,
+  prodDiff,
 } from '../../__testUtils__/fixtures';
 
 const HOUR_MS = 3600 * 1000;
@@ -38,6 +40,33 @@ describe('EntityGitopsEnvironmentsCard', () => {
     );
     expect(screen.getByTestId('cost-prod')).toHaveTextContent('$421 / 7d');
     expect(screen.getByTestId('backup-dev')).toHaveTextContent('RPO 10 h');
+  });
+
+  it('offers the diff of an OutOfSync application only, and opens it in one click', async () => {
+    const api = mockGitopsApi();
+    api.getDiff.mockResolvedValue(prodDiff());
+    await renderWithGitops(<EntityGitopsEnvironmentsCard />, { api });
+    const prod = await screen.findByTestId('status-prod');
+    for (const env of ['dev', 'staging']) {
+      expect(
+        within(screen.getByTestId(`status-${env}`)).queryByRole('button'),
+      ).not.toBeInTheDocument();
+    }
+    expect(screen.getAllByRole('button', { name: /^Diff of / })).toHaveLength(
+      1,
+    );
+    await userEvent.click(
+      within(prod).getByRole('button', { name: 'Diff of payments-api-prod' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Diff of payments-api-prod: live → git',
+    });
+    expect(
+      await within(dialog).findByText('image 1.3.0 → 1.3.1'),
+    ).toBeInTheDocument();
+    expect(api.getDiff).toHaveBeenCalledWith(expect.anything(), {
+      application: 'argocd-prod/payments-api-prod',
+    });
   });
 
   it('offers the promotion of a version the next environment does not run', async () => {

@@ -24,6 +24,7 @@ import {
 } from '../../format';
 import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabels';
 import { SourceErrors } from '../SourceErrors';
+import { ApplicationDiff } from '../ApplicationDiff';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 import { PromotionGap } from './PromotionGap';
 
@@ -70,6 +71,10 @@ const ROWS: Row[] = [
       return (
         <>
           <SyncStatusLabel status={sync} />
+          {/* One per OutOfSync application: an environment may run several. */}
+          {env.applications.map(app => (
+            <ApplicationDiff key={`${app.instance}/${app.name}`} app={app} />
+          ))}
           <br />
           <HealthStatusLabel status={health} />
         </>
@@ -151,8 +156,9 @@ const ROWS: Row[] = [
 ];
 
 /**
- * One column per environment (dev → staging → prod): sync and health, version, when and by whom it
- * was deployed, cost, and backup. Versions that differ between neighbours are marked.
+ * One column per environment (dev → staging → prod): sync and health (with the Diff of an
+ * OutOfSync application), version, when and by whom it was deployed, cost, and backup.
+ * Versions that differ between neighbours are marked.
  *
  * @public
  */

@@ -16,6 +16,7 @@ import { SourceErrors } from '../SourceErrors';
 import { SyncPhases } from '../SyncPhases';
 import { ApplicationActions } from '../ApplicationActions';
 import { ApplicationEvents } from '../ApplicationEvents';
+import { ApplicationDiff } from '../ApplicationDiff';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 
 const columns = (
@@ -56,6 +57,7 @@ const columns = (
           </Typography>
         )}
         <ApplicationEvents app={app} />
+        <ApplicationDiff app={app} />
       </>
     ),
   },

@@ -1,0 +1,1 @@
+export { ApplicationDiff } from './ApplicationDiff';
