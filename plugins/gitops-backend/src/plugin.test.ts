@@ -147,6 +147,7 @@ describe('gitopsPlugin against the simulated fleet', () => {
     // asks nothing else.
     expect(body.permissions).toEqual({
       sync: false,
+      prune: false,
       refresh: false,
       rollback: false,
       promote: false,
@@ -158,6 +159,7 @@ describe('gitopsPlugin against the simulated fleet', () => {
     );
     expect(asOwner.body.permissions).toEqual({
       sync: true,
+      prune: true,
       refresh: true,
       rollback: true,
       promote: true,

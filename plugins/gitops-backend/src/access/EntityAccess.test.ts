@@ -73,6 +73,7 @@ describe('EntityAccess', () => {
     expect(await access.decide(user, payments)).toEqual({
       read: true,
       sync: true,
+      prune: true,
       refresh: true,
       rollback: true,
       promote: true,
