@@ -49,6 +49,21 @@ test('a guest opens payments-api and sees its three environments', async ({
     path: 'e2e-results/payments-api-overview.png',
     fullPage: true,
   });
+
+  // Why OutOfSync: one click from the matrix opens what differs between git and prod.
+  await page
+    .getByRole('button', { name: 'Diff of payments-api-prod' })
+    .first()
+    .click();
+  const diff = page.getByRole('dialog');
+  await expect(diff).toContainText('Deployment payments-api');
+  await expect(diff).toContainText('image 1.3.0 → 1.3.1');
+  await expect(
+    diff.locator('del', { hasText: 'payments-api:1.3.0' }),
+  ).toBeVisible();
+  await expect(
+    diff.locator('ins', { hasText: 'payments-api:1.3.1' }),
+  ).toBeVisible();
 });
 
 test('an owner syncs payments-api-prod and sees it reach Synced/Healthy live', async ({
@@ -64,6 +79,9 @@ test('an owner syncs payments-api-prod and sees it reach Synced/Healthy live', a
   await row.getByRole('button', { name: 'Sync' }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText('Sync payments-api-prod?');
+  await expect(dialog).toContainText(
+    'Deployment payments-api (image 1.3.0 → 1.3.1)',
+  );
   await dialog.getByRole('button', { name: 'Sync' }).click();
 
   // No reload: the page follows the operation through Signals.
