@@ -12,13 +12,7 @@ import type {
 import type { auditedActions } from './audited';
 import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
-import {
-  appParams,
-  emptyBody,
-  parse,
-  rollbackBody,
-  syncBody,
-} from './parse';
+import { appParams, emptyBody, parse, rollbackBody, syncBody } from './parse';
 
 const PERMISSIONS = {
   sync: gitopsApplicationSyncPermission,
