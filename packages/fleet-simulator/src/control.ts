@@ -4,8 +4,10 @@ import { Counts, Fault, SimService } from './util/service';
 import { ArgoAuth } from './argocd/auth';
 import { VeleroCluster } from './kube/velero';
 import type { GitRepo } from './git/repo';
+import type { ArgoInstance } from './argocd/instance';
+import { DriftControl, createDriftControl, driftRoutes } from './driftControl';
 
-export interface FleetControl {
+export interface FleetControl extends DriftControl {
   /** Request counts per service and route: `{ argo: {argocd-main: {'GET /api/v1/applications': 3}}, cost: {...}, kube: {...} }`. */
   counts(): { argo: Counts; cost: Counts; kube: Counts };
   resetCounts(): void;
@@ -31,6 +33,7 @@ export function createControl(d: {
   velero: VeleroCluster[];
   clock: SimClock;
   poll: () => Promise<boolean>;
+  instances: ArgoInstance[];
 }): FleetControl {
   const byName = (list: SimService[]) =>
     Object.fromEntries(list.map(s => [s.name, { ...s.counts }]));
@@ -50,6 +53,7 @@ export function createControl(d: {
   };
   const all = () => [...d.argo, ...d.cost, ...d.kube];
   return {
+    ...createDriftControl(d.instances),
     counts: () => ({
       argo: byName(d.argo),
       cost: byName(d.cost),
@@ -157,6 +161,7 @@ export function controlApp(control: FleetControl, repo?: GitRepo) {
     '/control/git/poll',
     wrap(async () => ({ changed: await control.pollGit() })),
   );
+  driftRoutes(app, control);
   app.post(
     '/control/backup-location',
     wrap(req => {

@@ -304,6 +304,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     velero,
     clock,
     poll: () => gitSync.poll(),
+    instances,
   });
   // Plain HTTP: test tooling, and Backstage's UrlReader reads the repo's files from it.
   const controlService = new SimService(

@@ -14,6 +14,8 @@ export type { FleetTls } from './util/tls';
 export { SimClock } from './clock';
 export type { FleetClock, ClockMode } from './clock';
 export type { FleetControl } from './control';
+export type { DriftControl } from './driftControl';
+export type { LivePatchRequest } from './argocd/drift';
 export type { Fault, Counts } from './util/service';
 export type { ArgoBehaviour } from './argocd/instance';
 export { buildAppConfig } from './config';

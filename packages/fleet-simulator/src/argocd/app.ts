@@ -31,7 +31,39 @@ export interface SimApp {
   liveSecrets?: Set<string>;
   /** App-of-apps root: names of the child Applications it owns. */
   children?: string[];
+  /** Changes made in the cluster behind Argo's back (drift.ts); undefined when there are none. */
+  drift?: Drift;
 }
+
+/** A change to a live object, as `kubectl patch` makes it. */
+export interface LivePatch {
+  patch: Record<string, any>;
+  type: 'merge' | 'strategic';
+  /** The field manager the API server records (`kubectl-patch`, `hpa-controller`, ...). */
+  manager: string;
+  time: string;
+  resourceVersion: string;
+}
+
+/** What the cluster holds that git doesn't say, keyed by `resourceKey`. */
+export interface Drift {
+  /** Patches of managed resources, applied in order on top of what the last sync applied. */
+  patches: Map<string, LivePatch[]>;
+  /** Live objects of the app git doesn't hold (they need pruning). */
+  extra: Map<string, Record<string, any>>;
+}
+
+/** `group/kind/namespace/name`, the key Argo CD compares resources by. */
+export const resourceKey = (r: {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}) => `${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+
+/** The short hash in generated names (ReplicaSets, pods). */
+export const shortHash = (s: string, n = 10) =>
+  createHash('sha1').update(s).digest('hex').slice(0, n);
 
 export const iso = (d: Date | number) =>
   new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -12,8 +12,10 @@ import {
 } from './app';
 import { Desired } from './render';
 import { rollback, startSync, terminate } from './operations';
+import { SelfHealBehaviour, maybeAutoSync } from './autoSync';
+import { applyDriftStatus } from './drift';
 
-export interface ArgoBehaviour {
+export interface ArgoBehaviour extends SelfHealBehaviour {
   /** Simulated duration of a sync operation (Running → Succeeded/Failed). */
   syncDurationMs: number;
   /** Time the Deployment stays Progressing after a sync before Healthy/Degraded. */
@@ -45,6 +47,10 @@ export interface SyncRequest {
   source?: any;
   /** The API server's words for a start a person asked for, when not a sync (a rollback). */
   action?: string;
+  /** A selective sync of these resources only (as a self-heal runs); hooks don't run. */
+  resources?: Array<{ group?: string; kind: string; name: string }>;
+  /** A self-heal's attempt number (`operation.sync.autoHealAttemptsCount`). */
+  selfHealAttempts?: number;
 }
 
 export type WatchEvent = {
@@ -243,6 +249,7 @@ export class ArgoInstance {
       }));
     } else {
       st.resources = managedResources(app, st.sync.status, st.health);
+      applyDriftStatus(this, app);
     }
     this.maybeAutoSync(app);
   }
@@ -333,30 +340,7 @@ export class ArgoInstance {
   }
 
   private maybeAutoSync(app: SimApp) {
-    const auto = app.obj.spec.syncPolicy?.automated;
-    if (!auto || auto.enabled === false || app.cancelAuto) return;
-    if (app.obj.status.sync.status !== 'OutOfSync' || this.isRunning(app))
-      return;
-    const key = `${app.headSha}:${app.desired.tag}`;
-    if (key === app.lastAutoSync && (!auto.selfHeal || app.lastOpFailed))
-      return;
-    app.cancelAuto = this.clock.after(
-      this.behaviour.autoSyncDelayMs,
-      async () => {
-        app.cancelAuto = undefined;
-        if (
-          !this.apps.has(app.name) ||
-          this.isRunning(app) ||
-          app.obj.status.sync.status !== 'OutOfSync'
-        )
-          return;
-        app.lastAutoSync = `${app.headSha}:${app.desired.tag}`;
-        await this.startSync(app, {
-          initiatedBy: { automated: true },
-          prune: !!auto.prune,
-        });
-      },
-    );
+    maybeAutoSync(this, app);
   }
 
   isRunning(app: SimApp) {

@@ -11,9 +11,14 @@ import {
   type SyncOutcome,
 } from './syncPlan';
 import type { ArgoInstance, SyncRequest } from './instance';
+import { syncDrift } from './drift';
 
 const clone = <T>(v: T): T =>
   v === undefined ? v : JSON.parse(JSON.stringify(v));
+
+/** Whether the sync applies the Deployment (a selective sync may leave it out). */
+const rollsOut = (req: SyncRequest) =>
+  !req.resources || req.resources.some(r => r.kind === 'Deployment');
 
 /**
  * Argo's operations on one app: sync (Running → Succeeded/Failed, then Progressing →
@@ -63,6 +68,10 @@ export async function startSync(
       revision: sha,
       ...(req.prune ? { prune: true } : {}),
       ...(req.dryRun ? { dryRun: true } : {}),
+      ...(req.resources ? { resources: req.resources } : {}),
+      ...(req.selfHealAttempts
+        ? { autoHealAttemptsCount: req.selfHealAttempts }
+        : {}),
       ...(app.obj.spec.syncPolicy?.syncOptions
         ? { syncOptions: app.obj.spec.syncPolicy.syncOptions }
         : {}),
@@ -77,7 +86,7 @@ export async function startSync(
     message: 'one or more tasks are running',
     startedAt: iso(started),
   };
-  if (!req.dryRun) {
+  if (!req.dryRun && rollsOut(req)) {
     inst.setHealth(app, {
       status: 'Progressing',
       message: `Waiting for rollout to finish: 0 of ${
@@ -139,17 +148,30 @@ function finishSync(
   const again = () =>
     finishSync(inst, app, sha, target, source, started, req, objects);
   const now = inst.clock.nowMs();
+  // A selective sync (a self-heal) applies only its resources, the live-only ones aside.
+  const managed = [
+    { kind: 'Service', name: app.service },
+    { kind: 'Deployment', name: app.service },
+    { kind: 'ConfigMap', name: `${app.service}-config` },
+  ];
+  const chosen = req.resources
+    ? managed.filter(m =>
+        req.resources!.some(r => r.kind === m.kind && r.name === m.name),
+      )
+    : managed.slice(0, 2);
   const resources = (kindStatus: string) =>
-    ['Service', 'Deployment'].map(kind => ({
+    chosen.map(({ kind, name }) => ({
       ...(kind === 'Deployment' ? { group: 'apps' } : {}),
       version: 'v1',
       kind,
       namespace: app.obj.spec.destination?.namespace,
-      name: app.service,
+      name,
       status: kindStatus,
       message:
         kindStatus === 'Synced'
-          ? `${kind.toLowerCase()}/${app.service} configured`
+          ? `${kind.toLowerCase()}${
+              kind === 'Deployment' ? '.apps' : ''
+            }/${name} configured${req.dryRun ? ' (dry run)' : ''}`
           : 'the server rejected the image',
       hookPhase: kindStatus === 'Synced' ? 'Running' : 'Failed',
       syncPhase: 'Sync',
@@ -174,7 +196,8 @@ function finishSync(
     inst.touch(app);
     return;
   }
-  const outcome = planned(app, objects, req.dryRun);
+  // Hooks don't run in a selective sync, so it needs no plan.
+  const outcome = req.resources ? undefined : planned(app, objects, req.dryRun);
   if (outcome?.phase === 'Failed') {
     st.syncResult = { revision: sha, source, resources: outcome.resources };
     if (scheduleRetry(inst, app, outcome.message, again)) return;
@@ -199,10 +222,14 @@ function finishSync(
   st.syncResult = {
     revision: sha,
     source,
-    resources: outcome?.resources ?? resources('Synced'),
+    resources: [
+      ...(outcome?.resources ?? resources('Synced')),
+      ...syncDrift(app, req, target),
+    ],
   };
-  if (!req.dryRun) {
-    app.live = { ...target, sha };
+  if (!req.dryRun) app.live = { ...target, sha };
+  // Argo records history for full syncs only (a self-heal of a few resources adds none).
+  if (!req.dryRun && !req.resources) {
     const history: any[] = app.obj.status.history ?? [];
     const nextId = history.reduce((m, h) => Math.max(m, h.id), -1) + 1;
     history.push({
@@ -215,6 +242,8 @@ function finishSync(
     });
     app.obj.status.history = history;
     inst.trimHistory(app);
+  }
+  if (!req.dryRun && rollsOut(req)) {
     // The rollout takes a little longer than the apply: stay Progressing, then settle.
     inst.setHealth(app, {
       status: 'Progressing',

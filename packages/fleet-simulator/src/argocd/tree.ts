@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { SimApp, imageRef, namespaceOf, uid } from './app';
-
-const short = (s: string, n = 10) =>
-  createHash('sha1').update(s).digest('hex').slice(0, n);
+import { SimApp, imageRef, namespaceOf, shortHash as short, uid } from './app';
+import { extraNodes, liveReplicas } from './drift';
 
 /** `GET .../resource-tree`: Deployment → ReplicaSet → Pods, plus the Service. */
 export function resourceTree(app: SimApp) {
@@ -30,7 +27,7 @@ export function resourceTree(app: SimApp) {
     name: rsName,
     uid: uid(ns, 'rs', rsName),
   };
-  const replicas = app.live.replicas ?? 1;
+  const replicas = liveReplicas(app);
   const pods = Array.from({ length: replicas }, (_, i) => {
     const name = `${rsName}-${short(`${rsName}${i}`, 5)}`;
     const podHealth =
@@ -101,6 +98,7 @@ export function resourceTree(app: SimApp) {
         createdAt: app.obj.metadata.creationTimestamp,
         networkingInfo: { targetLabels: { app: app.service } },
       },
+      ...extraNodes(app),
     ],
     hosts: [
       {
@@ -111,70 +109,6 @@ export function resourceTree(app: SimApp) {
           operatingSystem: 'linux',
           kubeletVersion: 'v1.30.4',
         },
-      },
-    ],
-  };
-}
-
-/** `GET .../managed-resources`: live vs target state as JSON strings, like Argo's diff view. */
-export function managedResourceDiffs(app: SimApp) {
-  const ns = namespaceOf(app);
-  const deployment = (tag?: string) =>
-    tag === undefined
-      ? 'null'
-      : JSON.stringify({
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: {
-            name: app.service,
-            namespace: ns,
-            labels: { app: app.service },
-          },
-          spec: {
-            replicas: app.desired.replicas ?? 1,
-            template: {
-              spec: {
-                containers: [
-                  {
-                    name: app.service,
-                    image: imageRef({ ...app.desired, tag }, app.service),
-                  },
-                ],
-              },
-            },
-          },
-        });
-  const service = JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: app.service, namespace: ns },
-    spec: { ports: [{ port: 80 }] },
-  });
-  const modified = app.live.tag !== app.desired.tag;
-  return {
-    items: [
-      {
-        kind: 'Service',
-        namespace: ns,
-        name: app.service,
-        liveState: app.live.tag ? service : 'null',
-        targetState: service,
-        normalizedLiveState: app.live.tag ? service : 'null',
-        predictedLiveState: service,
-        modified: !app.live.tag,
-        hook: false,
-      },
-      {
-        group: 'apps',
-        kind: 'Deployment',
-        namespace: ns,
-        name: app.service,
-        liveState: deployment(app.live.tag),
-        targetState: deployment(app.desired.tag),
-        normalizedLiveState: deployment(app.live.tag),
-        predictedLiveState: deployment(app.desired.tag),
-        modified,
-        hook: false,
       },
     ],
   };
