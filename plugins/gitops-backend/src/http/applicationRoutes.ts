@@ -14,6 +14,13 @@ import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
 import { appParams, emptyBody, parse, rollbackBody, syncBody } from './parse';
 
+/** What each action takes: a sync its options, a rollback the history id, a refresh nothing. */
+const BODIES = {
+  sync: syncBody,
+  refresh: emptyBody,
+  rollback: rollbackBody,
+} as const;
+
 const PERMISSIONS = {
   sync: gitopsApplicationSyncPermission,
   refresh: gitopsApplicationRefreshPermission,
@@ -37,13 +44,11 @@ export function applicationRoutes(
     async (req, res) => {
       const params = parse(appParams, req.params, 'path');
       const action = params.action as ApplicationAction;
-      if (action === 'refresh') parse(emptyBody, req.body ?? {}, 'body');
-      const body =
-        action === 'rollback'
-          ? parse(rollbackBody, req.body ?? {}, 'body')
-          : undefined;
-      const sync =
-        action === 'sync' ? parse(syncBody, req.body ?? {}, 'body') : undefined;
+      const body: { id?: number; prune?: boolean; dryRun?: boolean } = parse(
+        BODIES[action],
+        req.body ?? {},
+        'body',
+      );
       const { entity, credentials, ref } = await deps.resolve(req);
       const result = await deps.audited({
         req,
@@ -53,12 +58,12 @@ export function applicationRoutes(
           entityRef: ref,
           instance: params.instance,
           application: params.app,
-          ...(body ? { historyId: body.id } : {}),
-          ...(sync?.prune ? { prune: true } : {}),
-          ...(sync?.dryRun ? { dryRun: true } : {}),
+          ...(body.id !== undefined ? { historyId: body.id } : {}),
+          ...(body.prune ? { prune: true } : {}),
+          ...(body.dryRun ? { dryRun: true } : {}),
         },
         permission: PERMISSIONS[action],
-        alsoRequires: sync?.prune
+        alsoRequires: body.prune
           ? [
               {
                 permission: gitopsApplicationPrunePermission,
@@ -71,8 +76,8 @@ export function applicationRoutes(
         what: `${action} applications`,
         run: () =>
           deps.actions.run(entity, params.instance, params.app, action, {
-            id: body?.id,
-            sync,
+            id: body.id,
+            sync: action === 'sync' ? body : undefined,
           }),
         successMeta: r => ({ phase: r.application.operation?.phase ?? null }),
       });

@@ -25,9 +25,9 @@ export function parse<T extends z.ZodTypeAny>(
 }
 
 /**
- * The body of a write that takes no input (sync, refresh, approve, ...): absent or `{}`. Anything
- * else is refused before the write runs, so a client that thinks it passes options (a revision
- * to sync, `prune`) learns they are not applied instead of seeing a sync it did not ask for.
+ * The body of a write that takes no input (refresh, approve, ...): absent or `{}`. Anything else
+ * is refused before the write runs, so a client that thinks it passes options (`hard: true`)
+ * learns they are not applied instead of seeing a write it did not ask for.
  */
 export const emptyBody = z.object({}).strict();
 

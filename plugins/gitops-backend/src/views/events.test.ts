@@ -76,21 +76,6 @@ describe('GET …/events against the simulated Argo CD', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('query.application');
   });
-});
-
-describe('GET …/events names the unhealthy resources and asks for their events', () => {
-  let fleet: Fleet;
-  let cleanup: () => Promise<void>;
-  let backend: GitopsTestBackend;
-
-  beforeAll(async () => {
-    ({ fleet, cleanup } = await startTestFleet());
-    backend = await startGitopsBackend({ fleet });
-  });
-  afterAll(async () => {
-    await backend.stop();
-    await cleanup();
-  });
 
   it("lists a degraded application's unhealthy resources, worst first, with their health messages", async () => {
     fleet.control.resetCounts();

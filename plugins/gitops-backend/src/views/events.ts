@@ -7,8 +7,12 @@ import type {
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import { workloadSpecOf } from '../entities/workloads';
-import { PerAppCache } from './perAppCache';
-import { perApplication, type PerApplicationDeps } from './perApplication';
+import type { PerAppCache } from './perAppCache';
+import {
+  askedOnOpenCache,
+  perApplication,
+  type AskedOnOpenDeps,
+} from './perApplication';
 
 /** Events shown per application, the newest. */
 const MAX_EVENTS = 20;
@@ -46,18 +50,12 @@ export class EventsView {
   private readonly cache: PerAppCache<Reasons>;
 
   constructor(
-    private readonly deps: PerApplicationDeps & {
+    private readonly deps: AskedOnOpenDeps & {
       /** The application's resource tree (the tab's, cached there). */
       treeOf?: (app: DeploymentApp) => Promise<ResourceNode[]>;
-      now: () => number;
-      maxAgeMs?: number;
     },
   ) {
-    this.cache = new PerAppCache({
-      max: 2_000,
-      maxAgeMs: deps.maxAgeMs ?? 30_000,
-      now: deps.now,
-    });
+    this.cache = askedOnOpenCache(deps);
   }
 
   private reasonsOf(app: DeploymentApp): Promise<Reasons> {

@@ -4,6 +4,7 @@ import type {
   DeploymentSource,
 } from '@internal/backstage-plugin-gitops-node';
 import type { GitopsStore } from '../store/GitopsStore';
+import { PerAppCache } from './perAppCache';
 import { describeError } from '../util/errors';
 import type { OverviewBuilder } from './overviewBuilder';
 
@@ -12,6 +13,21 @@ export type PerApplicationDeps = {
   builder: OverviewBuilder;
   appsOf: (entity: Entity) => DeploymentApp[];
 };
+
+/** What a dialog asks when a person opens it (events, diff) and how long an answer is kept. */
+export type AskedOnOpenDeps = PerApplicationDeps & {
+  now: () => number;
+  /** At most this old (default 30 s), on top of the application's resourceVersion. */
+  maxAgeMs?: number;
+};
+
+/** The cache of such answers: per application, while its version stays and at most `maxAgeMs`. */
+export const askedOnOpenCache = <T>(deps: AskedOnOpenDeps) =>
+  new PerAppCache<T>({
+    max: 2_000,
+    maxAgeMs: deps.maxAgeMs ?? 30_000,
+    now: deps.now,
+  });
 
 /**
  * Asks `read` about each of the entity's applications (or only the one named `instance/name`),

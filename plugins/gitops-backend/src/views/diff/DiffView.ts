@@ -6,8 +6,12 @@ import type {
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import { workloadSpecOf } from '../../entities/workloads';
-import { PerAppCache } from '../perAppCache';
-import { perApplication, type PerApplicationDeps } from '../perApplication';
+import type { PerAppCache } from '../perAppCache';
+import {
+  askedOnOpenCache,
+  perApplication,
+  type AskedOnOpenDeps,
+} from '../perApplication';
 import { resourceDiff } from './resourceDiff';
 
 /**
@@ -19,17 +23,8 @@ import { resourceDiff } from './resourceDiff';
 export class DiffView {
   private readonly cache: PerAppCache<ResourceDiff[]>;
 
-  constructor(
-    private readonly deps: PerApplicationDeps & {
-      now: () => number;
-      maxAgeMs?: number;
-    },
-  ) {
-    this.cache = new PerAppCache({
-      max: 2_000,
-      maxAgeMs: deps.maxAgeMs ?? 30_000,
-      now: deps.now,
-    });
+  constructor(private readonly deps: AskedOnOpenDeps) {
+    this.cache = askedOnOpenCache(deps);
   }
 
   private diffsOf(app: DeploymentApp): Promise<ResourceDiff[]> {
