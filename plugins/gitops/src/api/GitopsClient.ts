@@ -69,20 +69,26 @@ export class GitopsClient implements GitopsApi {
     entity: CompoundEntityRef,
     options?: { application?: string },
   ): Promise<EntityEvents> {
-    const query = options?.application
-      ? `?application=${encodeURIComponent(options.application)}`
-      : '';
-    return this.request(`${gitopsEntityPath(entity)}/events${query}`);
+    return this.perApplication(entity, 'events', options?.application);
   }
 
   getDiff(
     entity: CompoundEntityRef,
     options?: { application?: string },
   ): Promise<EntityDiffs> {
-    const query = options?.application
-      ? `?application=${encodeURIComponent(options.application)}`
+    return this.perApplication(entity, 'diff', options?.application);
+  }
+
+  /** A read about the entity's applications, or only the one named `instance/name`. */
+  private perApplication<T>(
+    entity: CompoundEntityRef,
+    route: 'events' | 'diff',
+    application?: string,
+  ): Promise<T> {
+    const query = application
+      ? `?application=${encodeURIComponent(application)}`
       : '';
-    return this.request(`${gitopsEntityPath(entity)}/diff${query}`);
+    return this.request(`${gitopsEntityPath(entity)}/${route}${query}`);
   }
 
   runApplicationAction(

@@ -1,11 +1,6 @@
 import { useState } from 'react';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type {
@@ -14,6 +9,7 @@ import type {
   ResourceDiff,
 } from '@internal/backstage-plugin-gitops-common';
 import { useApplicationDiff } from '../../hooks/useApplicationDiff';
+import { AskedDialog } from '../AskedDialog';
 import { DiffText } from './DiffText';
 
 const useStyles = makeStyles(theme => ({
@@ -86,11 +82,7 @@ export const ApplicationDiffDialog = (props: {
   const state = useApplicationDiff(props.app);
   const resources = state.diff?.resources ?? [];
   let content: JSX.Element;
-  if (state.loading) content = <Progress />;
-  else if (state.error) content = <ResponseErrorPanel error={state.error} />;
-  else if (state.diff?.error)
-    content = <Typography color="error">{state.diff.error}</Typography>;
-  else if (resources.length === 0)
+  if (resources.length === 0)
     content = (
       <Typography>Live state matches git: a sync changes nothing.</Typography>
     );
@@ -114,22 +106,17 @@ export const ApplicationDiffDialog = (props: {
       </>
     );
   return (
-    <Dialog
-      open
+    <AskedDialog
+      id="diff-title"
+      title={`Diff of ${props.app.name}: live → git`}
       onClose={props.onClose}
-      aria-labelledby="diff-title"
-      fullWidth
-      maxWidth="md"
-      scroll="paper"
+      loading={state.loading}
+      error={state.error}
+      sourceError={state.diff?.error}
+      wide
     >
-      <DialogTitle id="diff-title">
-        Diff of {props.app.name}: live → git
-      </DialogTitle>
-      <DialogContent dividers>{content}</DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Close</Button>
-      </DialogActions>
-    </Dialog>
+      {content}
+    </AskedDialog>
   );
 };
 

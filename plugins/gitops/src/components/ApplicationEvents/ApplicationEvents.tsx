@@ -3,17 +3,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import {
-  Progress,
-  ResponseErrorPanel,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
+import { StatusOK, StatusWarning } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -26,6 +17,7 @@ import type {
 import { gitopsApiRef } from '../../api';
 import { formatAgo } from '../../format';
 import { useNow } from '../../hooks/useNow';
+import { AskedDialog } from '../AskedDialog';
 
 const EventLine = ({ event, now }: { event: AppEvent; now: number }) => (
   <ListItem divider>
@@ -94,41 +86,28 @@ const EventsDialog = (props: {
   const events = [...(found?.events ?? [])].sort(
     (a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning'),
   );
-  let content: JSX.Element;
-  if (state.loading) content = <Progress />;
-  else if (state.error) content = <ResponseErrorPanel error={state.error} />;
-  else if (found?.error)
-    content = <Typography color="error">{found.error}</Typography>;
-  else
-    content = (
-      <>
-        {found?.unhealthy?.length ? (
-          <UnhealthyList resources={found.unhealthy} app={props.app.name} />
-        ) : null}
-        {events.length === 0 ? (
-          <Typography>No events in the last hour.</Typography>
-        ) : (
-          <List dense aria-label={`Events of ${props.app.name}`}>
-            {events.map((e, i) => (
-              <EventLine key={i} event={e} now={now} />
-            ))}
-          </List>
-        )}
-      </>
-    );
   return (
-    <Dialog
-      open
+    <AskedDialog
+      id="events-title"
+      title={`Events of ${props.app.name}`}
       onClose={props.onClose}
-      aria-labelledby="events-title"
-      fullWidth
+      loading={state.loading}
+      error={state.error}
+      sourceError={found?.error}
     >
-      <DialogTitle id="events-title">Events of {props.app.name}</DialogTitle>
-      <DialogContent>{content}</DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Close</Button>
-      </DialogActions>
-    </Dialog>
+      {found?.unhealthy?.length ? (
+        <UnhealthyList resources={found.unhealthy} app={props.app.name} />
+      ) : null}
+      {events.length === 0 ? (
+        <Typography>No events in the last hour.</Typography>
+      ) : (
+        <List dense aria-label={`Events of ${props.app.name}`}>
+          {events.map((e, i) => (
+            <EventLine key={i} event={e} now={now} />
+          ))}
+        </List>
+      )}
+    </AskedDialog>
   );
 };
 

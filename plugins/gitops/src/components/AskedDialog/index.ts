@@ -1,0 +1,1 @@
+export { AskedDialog } from './AskedDialog';
