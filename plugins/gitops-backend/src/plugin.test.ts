@@ -152,6 +152,8 @@ describe('gitopsPlugin against the simulated fleet', () => {
       rollback: false,
       promote: false,
       approve: false,
+      promoteRollout: false,
+      abortRollout: false,
     });
     const asOwner = await get(overviewPath('payments-api')).set(
       'authorization',
@@ -164,6 +166,8 @@ describe('gitopsPlugin against the simulated fleet', () => {
       rollback: true,
       promote: true,
       approve: true,
+      promoteRollout: true,
+      abortRollout: true,
     });
     // Per user: the two answers are not the same representation.
     expect(asOwner.headers.etag).not.toBe(res.headers.etag);

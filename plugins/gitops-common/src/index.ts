@@ -11,5 +11,6 @@ export * from './environments';
 export * from './health';
 export * from './overview';
 export * from './diff';
+export * from './rollouts';
 export * from './promotions';
 export * from './routes';

@@ -220,6 +220,10 @@ export type EntityPermissions = {
   promote: boolean;
   /** `gitops.promotion.approve` */
   approve: boolean;
+  /** `gitops.rollout.promote` (a paused canary to its next step) */
+  promoteRollout: boolean;
+  /** `gitops.rollout.abort` */
+  abortRollout: boolean;
 };
 
 /** `GET /api/gitops/entities/:kind/:namespace/:name/overview`. @public */

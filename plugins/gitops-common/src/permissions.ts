@@ -57,6 +57,21 @@ export const gitopsPromotionApprovePermission = entityPermission(
   'update',
 );
 
+/**
+ * Promote a paused Argo Rollouts canary of one of the entity's applications to its next step
+ * (Argo CD's `resume` resource action). @public
+ */
+export const gitopsRolloutPromotePermission = entityPermission(
+  'gitops.rollout.promote',
+  'update',
+);
+
+/** Abort an Argo Rollouts update of one of the entity's applications (back to stable). @public */
+export const gitopsRolloutAbortPermission = entityPermission(
+  'gitops.rollout.abort',
+  'update',
+);
+
 /** Every permission of the suite, for registration with the permission framework. @public */
 export const gitopsPermissions = [
   gitopsApplicationSyncPermission,
@@ -65,4 +80,6 @@ export const gitopsPermissions = [
   gitopsApplicationRollbackPermission,
   gitopsPromotionCreatePermission,
   gitopsPromotionApprovePermission,
+  gitopsRolloutPromotePermission,
+  gitopsRolloutAbortPermission,
 ];

@@ -78,6 +78,8 @@ describe('EntityAccess', () => {
       rollback: true,
       promote: true,
       approve: true, // asked of the permission backend: a rule we don't know
+      promoteRollout: true,
+      abortRollout: true,
     });
     expect(await access.decide(user, chores)).toMatchObject({
       read: false,

@@ -19,6 +19,8 @@ import {
   gitopsApplicationSyncPermission,
   gitopsPromotionApprovePermission,
   gitopsPromotionCreatePermission,
+  gitopsRolloutAbortPermission,
+  gitopsRolloutPromotePermission,
   type EntityPermissions,
 } from '@internal/backstage-plugin-gitops-common';
 import { Singleflight } from '../util/singleflight';
@@ -32,6 +34,8 @@ const PERMISSIONS = {
   rollback: gitopsApplicationRollbackPermission,
   promote: gitopsPromotionCreatePermission,
   approve: gitopsPromotionApprovePermission,
+  promoteRollout: gitopsRolloutPromotePermission,
+  abortRollout: gitopsRolloutAbortPermission,
 } satisfies Record<string, ResourcePermission<'catalog-entity'>>;
 
 type Name = keyof typeof PERMISSIONS;

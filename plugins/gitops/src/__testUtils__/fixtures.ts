@@ -103,6 +103,8 @@ export const ALLOW_ALL: EntityPermissions = {
   rollback: true,
   promote: true,
   approve: true,
+  promoteRollout: true,
+  abortRollout: true,
 };
 
 /** What a user who does not own the service may do: nothing. */
@@ -113,6 +115,8 @@ export const DENY_ALL: EntityPermissions = {
   rollback: false,
   promote: false,
   approve: false,
+  promoteRollout: false,
+  abortRollout: false,
 };
 
 const source = (
