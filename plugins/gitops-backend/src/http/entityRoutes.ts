@@ -13,14 +13,20 @@ import { parse, windowField } from './parse';
 
 export const ENTITY_BASE = '/entities/:kind/:namespace/:name';
 
-const PERMISSION_NAMES: Array<keyof EntityPermissions> = [
-  'sync',
-  'prune',
-  'refresh',
-  'rollback',
-  'promote',
-  'approve',
-];
+/** Exhaustive by type, so a new permission of the page can't be left out of the answer. */
+const PERMISSION_KEYS: Record<keyof EntityPermissions, true> = {
+  sync: true,
+  prune: true,
+  refresh: true,
+  rollback: true,
+  promote: true,
+  approve: true,
+  promoteRollout: true,
+  abortRollout: true,
+};
+const PERMISSION_NAMES = Object.keys(PERMISSION_KEYS) as Array<
+  keyof EntityPermissions
+>;
 
 /**
  * The read routes of an entity page: the overview (stored bytes plus the caller's
