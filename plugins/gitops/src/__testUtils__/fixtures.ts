@@ -4,8 +4,10 @@ import type {
   EntityDiffs,
   EntityOverview,
   EntityPermissions,
+  EntityRollouts,
   EnvironmentOverview,
   ResourceDiff,
+  RolloutStatus,
   SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import type { Entity } from '@backstage/catalog-model';
@@ -229,6 +231,86 @@ export function prodDiff(resources: ResourceDiff[] = PROD_DRIFT): EntityDiffs {
         sync: 'OutOfSync',
         resources,
       },
+    ],
+  };
+}
+
+const CANARY_STEPS: RolloutStatus['steps'] = [
+  { type: 'setWeight', label: 'Set weight 20%', weight: 20 },
+  { type: 'pause', label: 'Pause until promoted' },
+  { type: 'setWeight', label: 'Set weight 50%', weight: 50 },
+  { type: 'pause', label: 'Pause 10m', pauseSeconds: 600 },
+  { type: 'setWeight', label: 'Set weight 100%', weight: 100 },
+];
+
+/** The Rollout `schedule-bot` paused at step 2 of 5 (`Pause until promoted`) at weight 20. */
+export function pausedCanary(
+  overrides: Partial<RolloutStatus> = {},
+): RolloutStatus {
+  return {
+    namespace: 'schedule-bot-dev',
+    name: 'schedule-bot',
+    strategy: 'canary',
+    phase: 'Paused',
+    message: 'CanaryPauseStep',
+    health: 'Suspended',
+    steps: CANARY_STEPS,
+    currentStepIndex: 1,
+    setWeight: 20,
+    actualWeight: 20,
+    paused: true,
+    pauseReason: 'CanaryPauseStep',
+    pausedSince: '2026-11-23T11:50:00.000Z',
+    aborted: false,
+    stableImage: 'registry.example.com/schedule-bot:2.0.0',
+    canaryImage: 'registry.example.com/schedule-bot:2.1.0',
+    analysisRuns: [
+      {
+        name: 'schedule-bot-7c9-2',
+        phase: 'Successful',
+        startedAt: '2026-11-23T11:45:00.000Z',
+        metrics: [{ name: 'smoke', phase: 'Successful' }],
+      },
+    ],
+    actions: [
+      { name: 'promote', disabled: false },
+      { name: 'abort', disabled: false },
+    ],
+    ...overrides,
+  };
+}
+
+/** The same Rollout after a promote: step 3 (`Set weight 50%`), no longer paused. */
+export function promotedCanary(): RolloutStatus {
+  return pausedCanary({
+    phase: 'Progressing',
+    message: undefined,
+    health: 'Progressing',
+    currentStepIndex: 2,
+    setWeight: 50,
+    actualWeight: 20,
+    paused: false,
+    pauseReason: undefined,
+    pausedSince: undefined,
+    actions: [{ name: 'abort', disabled: false }],
+  });
+}
+
+/** `GET …/rollouts`: the Rollouts of `schedule-bot-dev` (dev), by default the paused canary. */
+export function scheduleBotRollouts(
+  rollouts: RolloutStatus[] = [pausedCanary()],
+  more: EntityRollouts['applications'] = [],
+): EntityRollouts {
+  return {
+    entityRef: 'component:default/payments-api',
+    applications: [
+      {
+        instance: 'argocd-main',
+        name: 'schedule-bot-dev',
+        environment: 'dev',
+        rollouts,
+      },
+      ...more,
     ],
   };
 }

@@ -11,6 +11,7 @@ import type {
   EntityHistory,
   EntityOverview,
   EntityResources,
+  EntityRollouts,
   PromotionListResponse,
 } from '@internal/backstage-plugin-gitops-common';
 import { GitopsApi, gitopsApiRef } from '../api';
@@ -68,6 +69,14 @@ export function mockGitopsApi(
       }),
     ),
     runApplicationAction: jest.fn(),
+    // No Rollouts by default, as for most services.
+    getRollouts: jest.fn(
+      async (_entity: CompoundEntityRef): Promise<EntityRollouts> => ({
+        entityRef: 'component:default/payments-api',
+        applications: [],
+      }),
+    ),
+    runRolloutAction: jest.fn(),
     previewPromotion: jest.fn(),
     createPromotion: jest.fn(),
     listPromotions: jest.fn(

@@ -13,6 +13,9 @@ import type {
   PromotionPreviewRequest,
   PromotionRecord,
   PromotionRequest,
+  EntityRollouts,
+  RolloutActionName,
+  RolloutActionResponse,
   SyncOptions,
 } from '@internal/backstage-plugin-gitops-common';
 
@@ -21,6 +24,15 @@ export type ApplicationAction =
   | { type: 'sync'; options?: SyncOptions }
   | { type: 'refresh' }
   | { type: 'rollback'; id: number };
+
+/** Which Rollout of which application a rollout action is for, and the action. @public */
+export type RolloutActionRequest = {
+  instance: string;
+  application: string;
+  namespace: string;
+  rollout: string;
+  action: RolloutActionName;
+};
 
 /** Client of the gitops-backend API. @public */
 export interface GitopsApi {
@@ -56,6 +68,13 @@ export interface GitopsApi {
     application: { instance: string; name: string },
     action: ApplicationAction,
   ): Promise<ApplicationActionResponse>;
+  /** The Argo Rollouts of the entity's applications (only applications that have any). */
+  getRollouts(entity: CompoundEntityRef): Promise<EntityRollouts>;
+  /** Promote or abort a Rollout through Argo CD's resource actions; answers the Rollout after it. */
+  runRolloutAction(
+    entity: CompoundEntityRef,
+    request: RolloutActionRequest,
+  ): Promise<RolloutActionResponse>;
   /** The exact git change and the gates of a promotion, without making it. */
   previewPromotion(
     entity: CompoundEntityRef,

@@ -2,7 +2,12 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { GitopsClient } from './GitopsClient';
-import { paymentsCostTrend, paymentsOverview } from '../__testUtils__/fixtures';
+import {
+  paymentsCostTrend,
+  paymentsOverview,
+  promotedCanary,
+  scheduleBotRollouts,
+} from '../__testUtils__/fixtures';
 
 const server = setupServer();
 const base = 'http://backstage.test/api/gitops';
@@ -151,6 +156,93 @@ describe('GitopsClient', () => {
       name: 'ResponseError',
       response: { status: 403 },
       body: { error: { message: 'not allowed to sync' } },
+    });
+  });
+
+  it('reads the rollouts of an entity, revalidating like the other reads', async () => {
+    let cache: RequestCache | undefined;
+    server.use(
+      http.get(
+        `${base}/entities/component/default/payments-api/rollouts`,
+        ({ request }) => {
+          cache = request.cache;
+          return HttpResponse.json(scheduleBotRollouts());
+        },
+      ),
+    );
+    const answer = await client.getRollouts(entity);
+    expect(answer.applications[0].rollouts[0].name).toBe('schedule-bot');
+    expect(cache).not.toBe('no-store');
+  });
+
+  it('posts a rollout action to its own path, each segment encoded', async () => {
+    const calls: unknown[] = [];
+    server.use(
+      http.post(
+        `${base}/entities/component/default/payments-api/applications/:instance/:app/rollouts/:ns/:rollout/:action`,
+        async ({ request, params }) => {
+          calls.push({
+            path: new URL(request.url).pathname,
+            params,
+            body: await request.text(),
+          });
+          return HttpResponse.json({ rollout: promotedCanary() });
+        },
+      ),
+    );
+    const answer = await client.runRolloutAction(entity, {
+      instance: 'argocd main',
+      application: 'schedule-bot-dev',
+      namespace: 'schedule-bot-dev',
+      rollout: 'schedule/bot',
+      action: 'promote',
+    });
+    expect(answer.rollout.currentStepIndex).toBe(2);
+    expect(calls).toEqual([
+      {
+        path: '/api/gitops/entities/component/default/payments-api/applications/argocd%20main/schedule-bot-dev/rollouts/schedule-bot-dev/schedule%2Fbot/promote',
+        params: {
+          instance: 'argocd main',
+          app: 'schedule-bot-dev',
+          ns: 'schedule-bot-dev',
+          rollout: 'schedule/bot',
+          action: 'promote',
+        },
+        body: '{}',
+      },
+    ]);
+  });
+
+  it("keeps Argo CD's reason of a refused rollout action in the ResponseError", async () => {
+    server.use(
+      http.post(
+        `${base}/entities/component/default/payments-api/applications/:i/:a/rollouts/:n/:r/abort`,
+        () =>
+          HttpResponse.json(
+            {
+              error: {
+                name: 'ConflictError',
+                message: 'Argo CD refused abort: rollout is not paused',
+              },
+              request: { method: 'POST', url: '/abort' },
+              response: { statusCode: 409 },
+            },
+            { status: 409 },
+          ),
+      ),
+    );
+    await expect(
+      client.runRolloutAction(entity, {
+        instance: 'argocd-main',
+        application: 'schedule-bot-dev',
+        namespace: 'schedule-bot-dev',
+        rollout: 'schedule-bot',
+        action: 'abort',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      response: { status: 409 },
+      cause: { message: 'Argo CD refused abort: rollout is not paused' },
     });
   });
 });

@@ -14,9 +14,15 @@ import type {
   PromotionPreviewRequest,
   PromotionRecord,
   PromotionRequest,
+  EntityRollouts,
+  RolloutActionResponse,
 } from '@internal/backstage-plugin-gitops-common';
 import { gitopsEntityPath } from '@internal/backstage-plugin-gitops-common';
-import type { ApplicationAction, GitopsApi } from './GitopsApi';
+import type {
+  ApplicationAction,
+  GitopsApi,
+  RolloutActionRequest,
+} from './GitopsApi';
 
 /**
  * The default {@link GitopsApi}: `discoveryApi` finds the backend, `fetchApi` adds the token.
@@ -104,6 +110,29 @@ export class GitopsClient implements GitopsApi {
         ? { id: action.id }
         : (action.type === 'sync' && action.options) || {};
     return this.post(path, body);
+  }
+
+  getRollouts(entity: CompoundEntityRef): Promise<EntityRollouts> {
+    return this.request(`${gitopsEntityPath(entity)}/rollouts`);
+  }
+
+  runRolloutAction(
+    entity: CompoundEntityRef,
+    request: RolloutActionRequest,
+  ): Promise<RolloutActionResponse> {
+    const segments = [
+      request.instance,
+      request.application,
+      'rollouts',
+      request.namespace,
+      request.rollout,
+      request.action,
+    ].map(encodeURIComponent);
+    // The route takes no body: `{}`, as for a refresh.
+    return this.post(
+      `${gitopsEntityPath(entity)}/applications/${segments.join('/')}`,
+      {},
+    );
   }
 
   previewPromotion(

@@ -1,3 +1,7 @@
 export { gitopsApiRef } from './GitopsApi';
-export type { GitopsApi, ApplicationAction } from './GitopsApi';
+export type {
+  GitopsApi,
+  ApplicationAction,
+  RolloutActionRequest,
+} from './GitopsApi';
 export { GitopsClient } from './GitopsClient';
