@@ -6,19 +6,32 @@ type ArgoResourceDiff = NonNullable<
   z.infer<typeof argoManagedResourcesSchema>['items']
 >[number];
 
-/** A state string of Argo CD (a JSON document, `"null"` or empty for none) as an object. */
+/**
+ * A state string of Argo CD (a JSON document, `"null"` or empty for none) as an object. One
+ * that isn't JSON is an error naming the resource and the field: read as "not live" it would
+ * show a create that isn't one.
+ */
 function state(
-  json: string | null | undefined,
+  item: ArgoResourceDiff,
+  field:
+    | 'targetState'
+    | 'liveState'
+    | 'normalizedLiveState'
+    | 'predictedLiveState',
 ): Record<string, unknown> | null {
+  const json = item[field];
   if (!json) return null;
+  let value: unknown;
   try {
-    const value = JSON.parse(json);
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? value
-      : null;
+    value = JSON.parse(json);
   } catch {
-    return null;
+    throw new Error(
+      `Argo CD answered a ${field} of ${item.kind} ${item.name} that is not valid JSON`,
+    );
   }
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /**
@@ -32,7 +45,7 @@ export function toManagedResource(item: ArgoResourceDiff): ManagedResource {
     ...(item.namespace ? { namespace: item.namespace } : {}),
     name: item.name,
     ...(item.hook ? { hook: true } : {}),
-    desired: state(item.predictedLiveState) ?? state(item.targetState),
-    live: state(item.normalizedLiveState) ?? state(item.liveState),
+    desired: state(item, 'predictedLiveState') ?? state(item, 'targetState'),
+    live: state(item, 'normalizedLiveState') ?? state(item, 'liveState'),
   };
 }

@@ -155,4 +155,28 @@ describe('resourceDiff', () => {
     expect(d.diff).toContain('+  password: (hidden, changed)');
     expect(d.summary).toEqual(['data.password (hidden) → (hidden, changed)']);
   });
+
+  it('leaves out the diff of a 5 MB ConfigMap with a note saying why, and keeps the summary short', () => {
+    const configMap = (payload: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'catalogue' },
+      data: { 'catalogue.json': payload, LOG_LEVEL: 'info' },
+    });
+    const big = 'x'.repeat(5 * 1024 * 1024);
+    const d = resourceDiff({
+      kind: 'ConfigMap',
+      name: 'catalogue',
+      live: configMap(`${big}a`),
+      desired: configMap(`${big}b`),
+    })!;
+    expect(d.action).toBe('update');
+    expect(d.diff).toBe(
+      '@@ too large to show here (live 5.0 MB, 8 lines → desired 5.0 MB, 8 lines): the summary names the changes @@',
+    );
+    expect(d.summary).toEqual([
+      `data.catalogue.json ${'x'.repeat(60)}… → ${'x'.repeat(60)}…`,
+    ]);
+    expect(JSON.stringify(d).length).toBeLessThan(1_000);
+  });
 });

@@ -67,8 +67,16 @@ function imageLines(live: Obj | null, desired: Obj | null): string[] {
   return lines;
 }
 
-const show = (v: unknown) =>
-  typeof v === 'string' ? v : JSON.stringify(v) ?? 'null';
+/** Longer values are cut: a summary line names a change, the diff shows it. */
+const MAX_VALUE_CHARS = 60;
+
+const show = (v: unknown) => {
+  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? 'null';
+  const firstLine = text.split('\n', 1)[0];
+  return firstLine.length > MAX_VALUE_CHARS || firstLine !== text
+    ? `${firstLine.slice(0, MAX_VALUE_CHARS)}…`
+    : text;
+};
 
 /** Changed leaves as `path before → after`, added and removed ones named. */
 function fieldLines(a: unknown, b: unknown, path: string, out: string[]) {
