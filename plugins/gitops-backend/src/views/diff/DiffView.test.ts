@@ -1,4 +1,6 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { EntityDiffs } from '@internal/backstage-plugin-gitops-common';
 import {
   commitToFleet,
@@ -6,7 +8,9 @@ import {
   type Fleet,
 } from '@internal/fleet-simulator';
 import request from 'supertest';
+import { parse, stringify } from 'yaml';
 import {
+  OWNER,
   startGitopsBackend,
   startTestFleet,
   waitFor,
@@ -91,5 +95,123 @@ describe('GET …/diff against the simulated Argo CD', () => {
     expect(
       (await get('/api/gitops/entities/component/default/nope/diff')).status,
     ).toBe(404);
+  });
+
+  const prodResource = async (kind: string, name: string) =>
+    (await prodDiff()).applications[0]?.resources.find(
+      r => r.kind === kind && r.name === name,
+    );
+
+  it('shows a drift of the live state, but none on the fields ignoreDifferences names (pointer, jq path)', async () => {
+    await commitToFleet(
+      fleet,
+      'payments-api prod: HPA owns replicas',
+      async dir => {
+        const file = path.join(dir, 'argocd/apps/payments-api-prod.yaml');
+        const app = parse(await fs.readFile(file, 'utf8'));
+        app.spec.ignoreDifferences = [
+          {
+            group: 'apps',
+            kind: 'Deployment',
+            jsonPointers: ['/spec/replicas'],
+            jqPathExpressions: ['.spec.template.metadata.annotations'],
+          },
+        ];
+        await fs.writeFile(file, stringify(app));
+      },
+    );
+    await fleet.control.pollGit();
+    // `kubectl scale` and `kubectl rollout restart` on the ignored fields, and an edit of a value
+    // git holds (a label git doesn't hold would not count: Argo's diff is three-way).
+    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+      group: 'apps',
+      kind: 'Deployment',
+      name: 'payments-api',
+      patch: {
+        spec: {
+          replicas: 7,
+          template: {
+            metadata: {
+              annotations: {
+                'kubectl.kubernetes.io/restartedAt': '2026-12-05T10:00:00Z',
+              },
+            },
+          },
+        },
+      },
+    });
+    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+      kind: 'ConfigMap',
+      name: 'payments-api-config',
+      patch: { data: { ENVIRONMENT: 'staging' } },
+    });
+    await waitFor(async () =>
+      Boolean(await prodResource('ConfigMap', 'payments-api-config')),
+    );
+    const config = await prodResource('ConfigMap', 'payments-api-config');
+    expect(config).toMatchObject({
+      action: 'update',
+      summary: ['data.ENVIRONMENT staging → prod'],
+    });
+    expect(config?.diff).toMatch(/^-\s+ENVIRONMENT: staging$/m);
+    const deployment = await prodResource('Deployment', 'payments-api');
+    expect(deployment?.summary).toEqual([
+      expect.stringMatching(/^image 1\.3\.0 → /),
+    ]);
+    expect(deployment?.diff).not.toMatch(/replicas|restartedAt/);
+
+    // Kept while the application does not change: reopening asks Argo CD nothing; the next
+    // drift's stream event makes the next read ask again.
+    const managedCalls = () =>
+      Object.values(fleet.control.counts().argo)
+        .flatMap(c => Object.entries(c))
+        .filter(([route]) => route.includes('/managed-resources'))
+        .reduce((sum, [, n]) => sum + Number(n), 0);
+    fleet.control.resetCounts();
+    await prodDiff();
+    await prodDiff();
+    expect(managedCalls()).toBe(0);
+    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+      kind: 'ConfigMap',
+      name: 'payments-api-config',
+      patch: { data: { ENVIRONMENT: 'qa' } },
+    });
+    await waitFor(async () =>
+      Boolean(
+        (
+          await prodResource('ConfigMap', 'payments-api-config')
+        )?.summary.includes('data.ENVIRONMENT qa → prod'),
+      ),
+    );
+    expect(managedCalls()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('lists a live resource git does not hold as a prune, which a sync with prune deletes', async () => {
+    fleet.control.addLive('argocd-prod', 'payments-api-prod', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'payments-api-leftover' },
+      data: { MODE: 'legacy' },
+    });
+    await waitFor(
+      async () =>
+        (await prodResource('ConfigMap', 'payments-api-leftover'))?.action ===
+        'prune',
+    );
+    const res = await request(backend.server)
+      .post(
+        '/api/gitops/entities/component/default/payments-api/applications/argocd-prod/payments-api-prod/sync',
+      )
+      .set('authorization', mockCredentials.user.header(OWNER))
+      .send({ prune: true });
+    expect(res.status).toBe(200);
+    await fleet.clock.advance(20_000);
+    await waitFor(
+      async () =>
+        !(await prodResource('ConfigMap', 'payments-api-leftover')) &&
+        !(await prodResource('Deployment', 'payments-api')),
+    );
+    const app = fleet.internals.instances[1].apps.get('payments-api-prod')!;
+    expect(JSON.stringify(app.live)).not.toContain('payments-api-leftover');
   });
 });
