@@ -122,6 +122,21 @@ export type ManagedResource = {
 };
 
 /**
+ * One Kubernetes object of an application, as its resource tree names it. Objects like Argo
+ * Rollouts are the same whatever engine applies them, so the portal reads them through this and
+ * interprets them itself.
+ *
+ * @public
+ */
+export type DeploymentResourceRef = {
+  group?: string;
+  version?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+};
+
+/**
  * A deployment engine instance the portal reads: Argo CD (built in), or another engine a
  * backend module adds (`provider: 'flux'`, ...). `run` feeds the portal's store as an informer
  * does: a list, then changes; everything else is optional and asked only when a person needs it.
@@ -170,6 +185,24 @@ export interface DeploymentSource {
     ref: DeploymentAppRef,
     signal?: AbortSignal,
   ): Promise<ManagedResource[]>;
+  /**
+   * One of the application's objects as it is in the cluster (its live manifest). Rejects when
+   * the engine answers something that is not a Kubernetes object.
+   */
+  getLiveResource?(
+    ref: DeploymentAppRef,
+    resource: DeploymentResourceRef,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>>;
+  /**
+   * Runs one of the engine's actions on one of the application's objects (Argo CD's resource
+   * actions: `resume`, `abort` of a Rollout). Rejects with the engine's reason when it refuses.
+   */
+  runResourceAction?(
+    ref: DeploymentAppRef,
+    resource: DeploymentResourceRef,
+    action: string,
+  ): Promise<void>;
   /** Person-triggered actions; each answers the application as it is after the action. */
   sync?(ref: DeploymentAppRef, options?: SyncOptions): Promise<DeploymentApp>;
   refresh?(ref: DeploymentAppRef): Promise<DeploymentApp>;

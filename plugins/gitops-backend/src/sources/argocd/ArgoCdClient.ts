@@ -12,6 +12,8 @@ import {
   argoEventListSchema,
   argoManagedResourcesSchema,
   argoRevisionMetadataSchema,
+  argoResourceActionSchema,
+  argoResourceSchema,
   type ArgoApplication,
 } from './schemas';
 import { ArgoSession } from './session';
@@ -22,6 +24,15 @@ export { jwtExpiry } from './session';
 export type ArgoCallOptions = { signal?: AbortSignal };
 
 export type ArgoAppRef = { name: string; appNamespace?: string };
+
+/** One object of an application, as Argo CD's resource calls name it. */
+export type ArgoResourceRef = {
+  group?: string;
+  version?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+};
 
 const DEFAULT_TIMEOUT_MS = 5000;
 /** A list of thousands of applications takes a while before its first byte. */
@@ -307,6 +318,58 @@ export class ArgoCdClient {
       this.appPath(ref, '/managed-resources'),
       argoManagedResourcesSchema,
       options,
+    );
+  }
+
+  /** The live object of one of the application's resources (its manifest is a JSON string). */
+  getResource(
+    ref: ArgoAppRef,
+    resource: ArgoResourceRef,
+    options?: ArgoCallOptions,
+  ) {
+    const query = new URLSearchParams({
+      namespace: resource.namespace ?? '',
+      resourceName: resource.name,
+      version: resource.version ?? '',
+      group: resource.group ?? '',
+      kind: resource.kind,
+    });
+    return this.request(
+      'GET',
+      this.appPath(ref, '/resource', query),
+      argoResourceSchema,
+      options,
+    );
+  }
+
+  /**
+   * Runs a resource action (`resume`, `abort`, ... as the resource's Lua actions define them).
+   * v2 takes everything in the body, `appNamespace` too; Argo CD refuses an action that is not
+   * available for the object's state with a 4xx and its reason.
+   */
+  async runResourceAction(
+    ref: ArgoAppRef,
+    resource: ArgoResourceRef,
+    action: string,
+    options?: ArgoCallOptions,
+  ): Promise<void> {
+    await this.request(
+      'POST',
+      this.appPath({ name: ref.name }, '/resource/actions/v2'),
+      argoResourceActionSchema,
+      {
+        ...options,
+        body: {
+          name: ref.name,
+          ...(ref.appNamespace ? { appNamespace: ref.appNamespace } : {}),
+          action,
+          namespace: resource.namespace ?? '',
+          resourceName: resource.name,
+          version: resource.version ?? '',
+          group: resource.group ?? '',
+          kind: resource.kind,
+        },
+      },
     );
   }
 

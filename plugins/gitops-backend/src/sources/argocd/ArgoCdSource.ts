@@ -3,6 +3,7 @@ import type { SyncOptions } from '@internal/backstage-plugin-gitops-common';
 import type {
   DeploymentApp,
   DeploymentAppRef,
+  DeploymentResourceRef,
   DeploymentSink,
   DeploymentSource,
 } from '@internal/backstage-plugin-gitops-node';
@@ -13,6 +14,7 @@ import { toDeploymentApp } from './mapping';
 import { toAppEvent } from './events';
 import { toManagedResource } from './managedResources';
 import { mergeResources } from './resources';
+import { parseLiveManifest } from './liveResource';
 
 const ref = (app: DeploymentAppRef) => ({
   name: app.name,
@@ -137,6 +139,25 @@ export class ArgoCdSource implements DeploymentSource {
   async getManagedResources(app: DeploymentAppRef, signal?: AbortSignal) {
     const list = await this.client.getManagedResources(ref(app), { signal });
     return (list.items ?? []).map(toManagedResource);
+  }
+
+  async getLiveResource(
+    app: DeploymentAppRef,
+    resource: DeploymentResourceRef,
+    signal?: AbortSignal,
+  ) {
+    const answer = await this.client.getResource(ref(app), resource, {
+      signal,
+    });
+    return parseLiveManifest(answer.manifest, resource);
+  }
+
+  runResourceAction(
+    app: DeploymentAppRef,
+    resource: DeploymentResourceRef,
+    action: string,
+  ) {
+    return this.client.runResourceAction(ref(app), resource, action);
   }
 
   async sync(app: DeploymentAppRef, options?: SyncOptions) {

@@ -211,3 +211,9 @@ export const argoStreamErrorSchema = z.object({
     http_code: opt(z.number()),
   }),
 });
+
+/** `GET /api/v1/applications/{name}/resource`: the live object as a JSON document in a string. */
+export const argoResourceSchema = z.object({ manifest: opt(str) });
+
+/** `POST …/resource/actions/v2` answers `{}` (`applicationApplicationResponse`): nothing to read. */
+export const argoResourceActionSchema = z.unknown();
