@@ -13,6 +13,7 @@ import {
 } from '@internal/backstage-plugin-gitops-node';
 import { EntityAccess } from './access/EntityAccess';
 import { ApplicationActions } from './actions/ApplicationActions';
+import { RolloutActions } from './actions/RolloutActions';
 import { costWindows, promotionSetup, readGitopsConfig } from './config';
 import { EntityMirror } from './entities/EntityMirror';
 import { createRouter } from './http/router';
@@ -33,6 +34,7 @@ import { OverviewBuilder } from './views/overviewBuilder';
 import { EventsView } from './views/events';
 import { DiffView } from './views/diff/DiffView';
 import { ResourcesView } from './views/resources';
+import { RolloutsView } from './views/rollouts/RolloutsView';
 import {
   createPromotions,
   type PullRequestProviderOverride,
@@ -191,6 +193,22 @@ export const gitopsPlugin = createBackendPlugin({
           void sources.close();
         });
 
+        const treeOf = (app: Parameters<ResourcesView['treeOf']>[0]) =>
+          resources.treeOf(app);
+        const actions = new ApplicationActions({
+          store,
+          config,
+          appsOf,
+          settled: () => views.settled(),
+        });
+        const rollouts = new RolloutsView({
+          store,
+          builder,
+          appsOf,
+          treeOf,
+          now: () => Date.now(),
+        });
+
         deps.permissionsRegistry.addPermissions(gitopsPermissions);
         deps.httpRouter.use(
           createRouter({
@@ -219,7 +237,7 @@ export const gitopsPlugin = createBackendPlugin({
               store,
               builder,
               appsOf,
-              treeOf: app => resources.treeOf(app),
+              treeOf,
               now: () => Date.now(),
             }),
             diffs: new DiffView({
@@ -236,11 +254,13 @@ export const gitopsPlugin = createBackendPlugin({
               ttlMs: config.cost.refreshMinutes * 60_000,
               appsOf,
             }),
-            actions: new ApplicationActions({
+            rollouts,
+            actions,
+            rolloutActions: new RolloutActions({
               store,
-              config,
-              appsOf,
-              settled: () => views.settled(),
+              applications: actions,
+              rollouts,
+              treeOf,
             }),
             costWindows: windows,
             environments: config.environments,

@@ -7,6 +7,7 @@ import type { DiffView } from '../views/diff/DiffView';
 import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { ResourcesView } from '../views/resources';
+import type { RolloutsView } from '../views/rollouts/RolloutsView';
 import { sendJson } from './cachedJson';
 import type { EntityResolver } from './entityContext';
 import { parse, windowField } from './parse';
@@ -31,7 +32,8 @@ const PERMISSION_NAMES = Object.keys(PERMISSION_KEYS) as Array<
 /**
  * The read routes of an entity page: the overview (stored bytes plus the caller's
  * permissions: one request for the whole page), the tab's history, resources and cost trend,
- * and the events and the diff of its applications (asked when a person opens them).
+ * and the events, the diff and the Argo Rollouts of its applications (asked when a person
+ * opens them).
  * Each answer carries an ETag; `If-None-Match` gets a 304.
  */
 export function entityRoutes(
@@ -43,6 +45,7 @@ export function entityRoutes(
     resources: ResourcesView;
     events: EventsView;
     diffs: DiffView;
+    rollouts: RolloutsView;
     costTrend: CostTrendView;
     /** The configured cost windows, the default first. */
     costWindows: string[];
@@ -90,7 +93,7 @@ export function entityRoutes(
     sendJson(req, res, JSON.stringify(resources));
   });
 
-  // The events and the diff: of all the entity's applications, or of one.
+  // The events, the diff and the Rollouts: of all the entity's applications, or of one.
   const applicationQuery = z.object({
     application: z
       .string()
@@ -108,6 +111,15 @@ export function entityRoutes(
     const context = await deps.resolve(req);
     const diffs = await deps.diffs.diffs(context.entity, query.application);
     sendJson(req, res, JSON.stringify(diffs));
+  });
+  router.get(`${ENTITY_BASE}/rollouts`, async (req, res) => {
+    const query = parse(applicationQuery, req.query, 'query');
+    const context = await deps.resolve(req);
+    const rollouts = await deps.rollouts.rollouts(
+      context.entity,
+      query.application,
+    );
+    sendJson(req, res, JSON.stringify(rollouts));
   });
 
   router.get(`${ENTITY_BASE}/cost-trend`, async (req, res) => {

@@ -8,6 +8,7 @@ import type { GitopsHealthResponse } from '@internal/backstage-plugin-gitops-com
 import express from 'express';
 import Router from 'express-promise-router';
 import type { ApplicationActions } from '../actions/ApplicationActions';
+import type { RolloutActions } from '../actions/RolloutActions';
 import type { PromotionService } from '../promotion';
 import type { CostTrendView } from '../views/costTrend';
 import type { EntityViews } from '../views/EntityViews';
@@ -15,11 +16,13 @@ import type { HistoryView } from '../views/history';
 import type { EventsView } from '../views/events';
 import type { DiffView } from '../views/diff/DiffView';
 import type { ResourcesView } from '../views/resources';
+import type { RolloutsView } from '../views/rollouts/RolloutsView';
 import { applicationRoutes } from './applicationRoutes';
 import { auditedActions } from './audited';
 import type { EntityResolver } from './entityContext';
 import { entityRoutes } from './entityRoutes';
 import { promotionRoutes } from './promotionRoutes';
+import { rolloutRoutes } from './rolloutRoutes';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -32,8 +35,10 @@ export type RouterOptions = {
   resources: ResourcesView;
   events: EventsView;
   diffs: DiffView;
+  rollouts: RolloutsView;
   costTrend: CostTrendView;
   actions: ApplicationActions;
+  rolloutActions: RolloutActions;
   /** Cost windows the routes accept, the default first. */
   costWindows: string[];
   /** Environments in promotion order (`gitops.environments`). */
@@ -42,7 +47,10 @@ export type RouterOptions = {
   promotions?: PromotionService;
 };
 
-/** The plugin's HTTP API (`/api/gitops`): health, entity reads, application actions, promotions. */
+/**
+ * The plugin's HTTP API (`/api/gitops`): health, entity reads, application and Rollout actions,
+ * promotions.
+ */
 export function createRouter(options: RouterOptions): express.Router {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -55,6 +63,11 @@ export function createRouter(options: RouterOptions): express.Router {
   applicationRoutes(router, {
     resolve: options.resolver.fromRequest,
     actions: options.actions,
+    audited,
+  });
+  rolloutRoutes(router, {
+    resolve: options.resolver.fromRequest,
+    rolloutActions: options.rolloutActions,
     audited,
   });
   promotionRoutes(router, { ...options, audited });
