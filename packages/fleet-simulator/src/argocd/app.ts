@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Desired } from './render';
+import type { RolloutState } from './rollouts/model';
 
 /** Internal state of one simulated Argo CD Application; `obj` is what the API serves. */
 export interface SimApp {
@@ -31,6 +32,8 @@ export interface SimApp {
   liveSecrets?: Set<string>;
   /** App-of-apps root: names of the child Applications it owns. */
   children?: string[];
+  /** The Argo Rollouts controller's state of its Rollout (rollouts/canary.ts), if it has one. */
+  rollout?: RolloutState;
   /** Changes made in the cluster behind Argo's back (drift.ts); undefined when there are none. */
   drift?: Drift;
 }
@@ -100,7 +103,8 @@ export function managedResources(
   const ns = namespaceOf(app);
   if (!app.live.tag && !app.desired.tag) return [];
   const missing = !app.live.tag;
-  return [
+  const rollout = !!(app.desired.rollout ?? app.live.rollout);
+  const resources: any[] = [
     {
       version: 'v1',
       kind: 'Service',
@@ -110,9 +114,9 @@ export function managedResources(
       health: { status: missing ? 'Missing' : 'Healthy' },
     },
     {
-      group: 'apps',
-      version: 'v1',
-      kind: 'Deployment',
+      group: rollout ? 'argoproj.io' : 'apps',
+      version: rollout ? 'v1alpha1' : 'v1',
+      kind: rollout ? 'Rollout' : 'Deployment',
       namespace: ns,
       name: app.service,
       status: sync,
@@ -126,4 +130,17 @@ export function managedResources(
       status: missing ? 'OutOfSync' : 'Synced',
     },
   ];
+  // A Rollout chart's AnalysisTemplate (no health: Argo CD has no check for it).
+  if ((app.desired.rollout ?? app.live.rollout)?.analysisMetric)
+    resources.push({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      kind: 'AnalysisTemplate',
+      namespace: ns,
+      name: `${app.service}-${
+        (app.desired.rollout ?? app.live.rollout)!.analysisMetric
+      }`,
+      status: missing ? 'OutOfSync' : 'Synced',
+    });
+  return resources;
 }

@@ -14,6 +14,8 @@ import { Desired } from './render';
 import { rollback, startSync, terminate } from './operations';
 import { SelfHealBehaviour, maybeAutoSync } from './autoSync';
 import { applyDriftStatus } from './drift';
+import { initRollout } from './rollouts/canary';
+import { rolloutHealth, rolloutStatus } from './rollouts/status';
 
 export interface ArgoBehaviour extends SelfHealBehaviour {
   /** Simulated duration of a sync operation (Running → Succeeded/Failed). */
@@ -156,6 +158,7 @@ export class ArgoInstance {
     if (seed.length) {
       const last = seed[seed.length - 1];
       app.live = { ...desired, tag: last.tag, sha: last.sha };
+      initRollout(this, app, seed);
       const source = clone(manifest.spec.source);
       app.obj.status.history = seed.map((d, i) => ({
         id: i,
@@ -194,6 +197,7 @@ export class ArgoInstance {
     app.cancelOp?.();
     app.cancelAuto?.();
     app.cancelHealth?.();
+    app.rollout?.cancel?.();
     this.apps.delete(name);
     this.rv++;
     // As the API server does, the deleted object carries the deletion's resourceVersion.
@@ -279,6 +283,12 @@ export class ArgoInstance {
 
   baseHealth(app: SimApp): { status: string; message?: string } {
     if (!app.live.tag && !app.live.sha) return { status: 'Missing' };
+    // A Rollout's health is Argo CD's health.lua of what its controller reports.
+    if (app.rollout)
+      return rolloutHealth(
+        rolloutStatus(app, app.rollout),
+        app.rollout.generation,
+      );
     if (this.isBad(app.live.tag, app.live.image)) {
       return {
         status: 'Degraded',
@@ -300,7 +310,7 @@ export class ArgoInstance {
       lastTransitionTime,
     };
     const dep = (app.obj.status.resources ?? []).find(
-      (r: any) => r.kind === 'Deployment',
+      (r: any) => r.kind === 'Deployment' || r.kind === 'Rollout',
     );
     if (dep)
       dep.health = {

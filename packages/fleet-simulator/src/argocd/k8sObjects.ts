@@ -53,30 +53,7 @@ export function renderObjects(app: SimApp, d: Desired): Obj[] {
         ports: [{ name: 'http', port: 80, targetPort: 8080 }],
       },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: svc },
-      spec: {
-        replicas: d.replicas ?? 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            containers: [
-              {
-                name: svc,
-                image: imageRef(d, svc),
-                ports: [{ name: 'http', containerPort: 8080 }],
-                ...(Object.keys(requests).length
-                  ? { resources: { requests } }
-                  : {}),
-              },
-            ],
-          },
-        },
-      },
-    },
+    workload(d, svc, labels, requests),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -84,12 +61,87 @@ export function renderObjects(app: SimApp, d: Desired): Obj[] {
       data: { ENVIRONMENT: app.env, SERVICE_NAME: svc },
     },
   ];
+  if (d.rollout?.analysisMetric)
+    objects.push(analysisTemplate(svc, d.rollout.analysisMetric, ns));
   for (const o of objects) {
     o.metadata = { ...o.metadata, namespace: ns, labels: { ...labels } };
     o.metadata.annotations = { [TRACKING]: trackingId(app, o) };
   }
   return objects;
 }
+
+/** The Deployment, or the Argo Rollouts canary a chart renders in its place. */
+function workload(
+  d: Desired,
+  svc: string,
+  labels: Record<string, string>,
+  requests: Record<string, string>,
+): Obj {
+  const spec: Obj = {
+    replicas: d.replicas ?? 1,
+    selector: { matchLabels: labels },
+    template: {
+      metadata: { labels },
+      spec: {
+        containers: [
+          {
+            name: svc,
+            image: imageRef(d, svc),
+            ports: [{ name: 'http', containerPort: 8080 }],
+            ...(Object.keys(requests).length
+              ? { resources: { requests } }
+              : {}),
+          },
+        ],
+      },
+    },
+  };
+  if (!d.rollout)
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: svc },
+      spec,
+    };
+  spec.strategy = { canary: { steps: d.rollout.steps } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: svc },
+    spec,
+  };
+}
+
+/** The `<service>-smoke` AnalysisTemplate: one web metric, measured once, no failure allowed. */
+function analysisTemplate(svc: string, metric: string, ns: string): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: `${svc}-${metric}` },
+    spec: {
+      metrics: [
+        {
+          name: metric,
+          count: 1,
+          failureLimit: 0,
+          successCondition: 'result == "ok"',
+          provider: {
+            web: {
+              url: `http://${svc}.${ns}.svc/healthz`,
+              jsonPath: '{$.status}',
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** The workload kind an app's git renders: `Rollout` for a Rollout chart, else `Deployment`. */
+export const workloadKind = (d: Desired) =>
+  d.rollout ? 'Rollout' : 'Deployment';
+export const workloadGroup = (d: Desired) =>
+  d.rollout ? 'argoproj.io' : 'apps';
 
 /** What the API server fills in when a Deployment, Service or container leaves it out. */
 export function applyDefaults(o: Obj) {

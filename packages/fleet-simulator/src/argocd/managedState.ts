@@ -1,4 +1,5 @@
-import { SimApp, resourceKey } from './app';
+import { SimApp, iso, resourceKey } from './app';
+import { rolloutStatus } from './rollouts/status';
 import type { ArgoInstance } from './instance';
 import {
   LAST_APPLIED,
@@ -84,7 +85,16 @@ export function liveManaged(
   if (kind === 'Deployment')
     meta.generation =
       revision + patches.filter(p => isObj(p.patch.spec)).length;
-  const status = statusOf(live, app.obj.status.health?.status, appliedAt);
+  const rollout = kind === 'Rollout' ? app.rollout : undefined;
+  if (rollout) {
+    meta.generation = rollout.generation;
+    meta.annotations['rollout.argoproj.io/revision'] = String(
+      rollout.current.revision,
+    );
+  }
+  const status = rollout
+    ? rolloutStatus(app, rollout)
+    : statusOf(live, app.obj.status.health?.status, appliedAt);
   if (status) live.status = status;
   else delete live.status;
   const byManager = new Map<string, { fields: Obj; time: string }>();
@@ -106,6 +116,18 @@ export function liveManaged(
       config.apiVersion,
       argoFields,
     ),
+    ...(rollout
+      ? [
+          managedFieldsEntry(
+            'rollouts-controller',
+            'Update',
+            iso(rollout.observedAt),
+            config.apiVersion,
+            { 'f:status': fieldsV1(status, 'status') },
+            'status',
+          ),
+        ]
+      : []),
     ...(kind === 'Deployment'
       ? [
           managedFieldsEntry(

@@ -12,13 +12,16 @@ import {
 } from './syncPlan';
 import type { ArgoInstance, SyncRequest } from './instance';
 import { syncDrift } from './drift';
+import { workloadKind } from './k8sObjects';
+import { rolloutApplied } from './rollouts/canary';
 
 const clone = <T>(v: T): T =>
   v === undefined ? v : JSON.parse(JSON.stringify(v));
 
 /** Whether the sync applies the Deployment (a selective sync may leave it out). */
 const rollsOut = (req: SyncRequest) =>
-  !req.resources || req.resources.some(r => r.kind === 'Deployment');
+  !req.resources ||
+  req.resources.some(r => r.kind === 'Deployment' || r.kind === 'Rollout');
 
 /**
  * Argo's operations on one app: sync (Running → Succeeded/Failed, then Progressing →
@@ -151,7 +154,7 @@ function finishSync(
   // A selective sync (a self-heal) applies only its resources, the live-only ones aside.
   const managed = [
     { kind: 'Service', name: app.service },
-    { kind: 'Deployment', name: app.service },
+    { kind: workloadKind(target), name: app.service },
     { kind: 'ConfigMap', name: `${app.service}-config` },
   ];
   const chosen = req.resources
@@ -162,7 +165,8 @@ function finishSync(
   const resources = (kindStatus: string) =>
     chosen.map(({ kind, name }) => ({
       ...(kind === 'Deployment' ? { group: 'apps' } : {}),
-      version: 'v1',
+      ...(kind === 'Rollout' ? { group: 'argoproj.io' } : {}),
+      version: kind === 'Rollout' ? 'v1alpha1' : 'v1',
       kind,
       namespace: app.obj.spec.destination?.namespace,
       name,
@@ -170,7 +174,7 @@ function finishSync(
       message:
         kindStatus === 'Synced'
           ? `${kind.toLowerCase()}${
-              kind === 'Deployment' ? '.apps' : ''
+              { Deployment: '.apps', Rollout: '.argoproj.io' }[kind] ?? ''
             }/${name} configured${req.dryRun ? ' (dry run)' : ''}`
           : 'the server rejected the image',
       hookPhase: kindStatus === 'Synced' ? 'Running' : 'Failed',
@@ -227,7 +231,10 @@ function finishSync(
       ...syncDrift(app, req, target),
     ],
   };
-  if (!req.dryRun) app.live = { ...target, sha };
+  if (!req.dryRun) {
+    app.live = { ...target, sha };
+    if (rollsOut(req)) rolloutApplied(inst, app);
+  }
   // Argo records history for full syncs only (a self-heal of a few resources adds none).
   if (!req.dryRun && !req.resources) {
     const history: any[] = app.obj.status.history ?? [];

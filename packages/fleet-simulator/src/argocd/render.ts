@@ -8,6 +8,8 @@ export interface Desired {
   replicas?: number;
   cpu?: string;
   memory?: string;
+  /** The chart renders an Argo Rollouts canary (`templates/rollout.yaml`) in place of a Deployment. */
+  rollout?: { steps: any[]; analysisMetric?: string };
 }
 
 const join = (dir: string, file: string) =>
@@ -32,7 +34,9 @@ export async function renderDesired(
         parse((await repo.readFile(sha, join(dir, vf))) ?? '{}') ?? {};
       deepMerge(values, v);
     }
+    const rollout = await chartRollout(repo, sha, dir, values);
     return {
+      ...(rollout ? { rollout } : {}),
       image: values.image?.repository,
       tag:
         values.image?.tag !== undefined ? String(values.image.tag) : undefined,
@@ -65,6 +69,30 @@ export async function renderDesired(
     };
   }
   return {};
+}
+
+/**
+ * A chart whose templates hold a Rollout: its canary steps (from values) and, with
+ * `templates/analysistemplate.yaml`, the metric of its `<chart>-smoke` AnalysisTemplate.
+ */
+async function chartRollout(
+  repo: GitRepo,
+  sha: string,
+  dir: string,
+  values: any,
+): Promise<Desired['rollout']> {
+  const kindIn = async (file: string, kind: string) =>
+    new RegExp(`^kind:\\s*${kind}\\s*$`, 'm').test(
+      (await repo.readFile(sha, join(dir, `templates/${file}`))) ?? '',
+    );
+  if (!(await kindIn('rollout.yaml', 'Rollout'))) return undefined;
+  const steps = Array.isArray(values.rollout?.steps)
+    ? values.rollout.steps
+    : [];
+  const analysis = (await kindIn('analysistemplate.yaml', 'AnalysisTemplate'))
+    ? { analysisMetric: 'smoke' }
+    : {};
+  return { steps, ...analysis };
 }
 
 function deepMerge(into: any, from: any) {

@@ -243,9 +243,15 @@ describe('Argo CD state machine driven by git', () => {
     );
     await fleet.control.pollGit();
     await fleet.clock.advance(15_000);
-    const app = (await main.get('/api/v1/applications/schedule-bot-dev')).body;
+    // schedule-bot is a Rollout: its canary's pods never get ready, so it stays Progressing
+    // until progressDeadlineSeconds (600 s) runs out, as Argo Rollouts does.
+    let app = (await main.get('/api/v1/applications/schedule-bot-dev')).body;
+    expect(app.status.health.status).toBe('Progressing');
+    await fleet.clock.advance(600_000);
+    app = (await main.get('/api/v1/applications/schedule-bot-dev')).body;
     expect(app.status.sync.status).toBe('Synced');
     expect(app.status.health.status).toBe('Degraded');
+    expect(app.status.health.message).toMatch(/^ProgressDeadlineExceeded: /);
     expect(image(app)).toBe('registry.example.com/schedule-bot:0.9.1-bad');
   });
 });

@@ -1,5 +1,6 @@
 import { SimApp, imageRef, namespaceOf, shortHash as short, uid } from './app';
 import { extraNodes, liveReplicas } from './drift';
+import { rolloutNodes } from './rollouts/tree';
 
 /** `GET .../resource-tree`: Deployment → ReplicaSet → Pods, plus the Service. */
 export function resourceTree(app: SimApp) {
@@ -27,6 +28,12 @@ export function resourceTree(app: SimApp) {
     name: rsName,
     uid: uid(ns, 'rs', rsName),
   };
+  if (app.rollout)
+    return withHosts([
+      ...rolloutNodes(app, app.rollout, created),
+      serviceNode(app),
+      ...extraNodes(app),
+    ]);
   const replicas = liveReplicas(app);
   const pods = Array.from({ length: replicas }, (_, i) => {
     const name = `${rsName}-${short(`${rsName}${i}`, 5)}`;
@@ -60,46 +67,55 @@ export function resourceTree(app: SimApp) {
       resourceVersion: String(1000 + i),
     };
   });
+  return withHosts([
+    {
+      ...depRef,
+      health: {
+        status: health.status,
+        ...(health.message ? { message: health.message } : {}),
+      },
+      createdAt: app.obj.metadata.creationTimestamp,
+      resourceVersion: app.obj.metadata.resourceVersion,
+      info: [
+        {
+          name: 'Revision',
+          value: `Rev:${app.obj.status.history?.length ?? 1}`,
+        },
+      ],
+    },
+    {
+      ...rsRef,
+      parentRefs: [depRef],
+      health: {
+        status: health.status === 'Degraded' ? 'Degraded' : 'Healthy',
+      },
+      createdAt: created,
+      resourceVersion: app.obj.metadata.resourceVersion,
+      info: [{ name: 'Revision', value: 'Rev:1' }],
+    },
+    ...pods,
+    serviceNode(app),
+    ...extraNodes(app),
+  ]);
+}
+
+function serviceNode(app: SimApp) {
+  const ns = namespaceOf(app);
   return {
-    nodes: [
-      {
-        ...depRef,
-        health: {
-          status: health.status,
-          ...(health.message ? { message: health.message } : {}),
-        },
-        createdAt: app.obj.metadata.creationTimestamp,
-        resourceVersion: app.obj.metadata.resourceVersion,
-        info: [
-          {
-            name: 'Revision',
-            value: `Rev:${app.obj.status.history?.length ?? 1}`,
-          },
-        ],
-      },
-      {
-        ...rsRef,
-        parentRefs: [depRef],
-        health: {
-          status: health.status === 'Degraded' ? 'Degraded' : 'Healthy',
-        },
-        createdAt: created,
-        resourceVersion: app.obj.metadata.resourceVersion,
-        info: [{ name: 'Revision', value: 'Rev:1' }],
-      },
-      ...pods,
-      {
-        version: 'v1',
-        kind: 'Service',
-        namespace: ns,
-        name: app.service,
-        uid: uid(ns, 'svc', app.service),
-        health: { status: 'Healthy' },
-        createdAt: app.obj.metadata.creationTimestamp,
-        networkingInfo: { targetLabels: { app: app.service } },
-      },
-      ...extraNodes(app),
-    ],
+    version: 'v1',
+    kind: 'Service',
+    namespace: ns,
+    name: app.service,
+    uid: uid(ns, 'svc', app.service),
+    health: { status: 'Healthy' },
+    createdAt: app.obj.metadata.creationTimestamp,
+    networkingInfo: { targetLabels: { app: app.service } },
+  };
+}
+
+function withHosts(nodes: any[]) {
+  return {
+    nodes,
     hosts: [
       {
         name: 'node-a',

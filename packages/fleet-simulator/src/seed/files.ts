@@ -243,6 +243,15 @@ function kustomizeFiles(
   return files;
 }
 
+/** The canary of the helm service's Rollout (the seeded dev app waits at the `pause: {}`). */
+export const canarySteps = (service: string) => [
+  { setWeight: 20 },
+  { pause: {} },
+  { setWeight: 50 },
+  { analysis: { templates: [{ templateName: `${service}-smoke` }] } },
+  { pause: { duration: '10m' } },
+];
+
 function helmFiles(
   svc: ServiceSeed,
   v: Partial<Record<Env, string>>,
@@ -264,20 +273,48 @@ function helmFiles(
       },
       service: { port: svc.port },
       securityContext: securityContext(),
+      rollout: { steps: canarySteps(svc.name) },
     }),
-    [`${dir}/templates/deployment.yaml`]: [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
+    // An Argo Rollouts canary instead of a Deployment; its steps come from values.yaml.
+    [`${dir}/templates/rollout.yaml`]: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Rollout',
       'metadata:',
-      '  name: {{ .Release.Name }}',
+      '  name: {{ .Chart.Name }}',
       'spec:',
       '  replicas: {{ .Values.replicaCount }}',
+      '  selector:',
+      '    matchLabels:',
+      '      app: {{ .Chart.Name }}',
       '  template:',
+      '    metadata:',
+      '      labels:',
+      '        app: {{ .Chart.Name }}',
       '    spec:',
       '      containers:',
       '        - name: {{ .Chart.Name }}',
       '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"',
       '          resources: {{- toYaml .Values.resources | nindent 12 }}',
+      '  strategy:',
+      '    canary:',
+      '      steps: {{- toYaml .Values.rollout.steps | nindent 8 }}',
+      '',
+    ].join('\n'),
+    [`${dir}/templates/analysistemplate.yaml`]: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: AnalysisTemplate',
+      'metadata:',
+      '  name: {{ .Chart.Name }}-smoke',
+      'spec:',
+      '  metrics:',
+      '    - name: smoke',
+      '      count: 1',
+      '      failureLimit: 0',
+      '      successCondition: result == "ok"',
+      '      provider:',
+      '        web:',
+      '          url: "http://{{ .Chart.Name }}.{{ .Release.Namespace }}.svc/healthz"',
+      '          jsonPath: "{$.status}"',
       '',
     ].join('\n'),
   };

@@ -87,6 +87,8 @@ export interface SeedCommit {
   tag?: string;
   /** Apps (`<service>-<env>`) whose Argo app did NOT sync this commit (manual prod waiting). */
   notDeployed?: string[];
+  /** Apps whose Rollout canary of this commit still waits at its first `pause: {}`. */
+  pausedCanary?: string[];
 }
 
 const alice = { name: 'Alice Moreau', email: 'alice@example.com' };
@@ -142,6 +144,7 @@ export const SEED_COMMITS: SeedCommit[] = [
     author: ci,
     message: 'schedule-bot: deploy 0.9.0 to dev',
     set: { 'schedule-bot': { dev: '0.9.0' } },
+    pausedCanary: ['schedule-bot-dev'],
   },
   {
     hoursAgo: 48,

@@ -10,6 +10,8 @@ export interface SeedDeployment {
   tag: string;
   deployedAt: Date;
   initiatedBy: { username?: string; automated?: boolean };
+  /** A Rollout's canary of this deployment waits at its first `pause: {}` (not promoted). */
+  pausedCanary?: boolean;
 }
 
 export interface SeedResult {
@@ -75,6 +77,7 @@ export async function seedRepo(dir: string, now: Date): Promise<SeedResult> {
           // Auto-sync lands within a couple of minutes; prod was synced by a human later.
           deployedAt: new Date(date.getTime() + (automated ? 2 : 45) * 60_000),
           initiatedBy: automated ? { automated: true } : { username: 'admin' },
+          ...(c.pausedCanary?.includes(app) ? { pausedCanary: true } : {}),
         });
       }
     }

@@ -1,0 +1,115 @@
+import { SimApp, namespaceOf, shortHash, uid } from '../app';
+import { RolloutState, fullyPromoted } from './model';
+import { analysisRunHealth, rolloutHealth, rolloutStatus } from './status';
+
+/**
+ * Resource-tree nodes of a Rollout app: the Rollout, its stable and canary ReplicaSets (named
+ * `<rollout>-<pod-template-hash>`) with their pods, and its AnalysisRuns.
+ */
+export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
+  const ns = namespaceOf(app);
+  const status = rolloutStatus(app, r);
+  const rolloutRef = {
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    kind: 'Rollout',
+    namespace: ns,
+    name: app.service,
+    uid: uid(ns, 'rollout', app.service),
+  };
+  const ready = r.readyAt !== undefined && r.readyAt <= r.observedAt;
+  const sets = [
+    { ...r.current, pods: r.canaryPods, ready },
+    ...(fullyPromoted(r)
+      ? []
+      : [{ ...r.stable, pods: r.stablePods, ready: true, createdAt: created }]),
+  ];
+  const nodes: any[] = [
+    {
+      ...rolloutRef,
+      health: rolloutHealth(status, r.generation),
+      createdAt: app.obj.metadata.creationTimestamp,
+      resourceVersion: app.obj.metadata.resourceVersion,
+      info: [{ name: 'Revision', value: `Rev:${r.current.revision}` }],
+    },
+  ];
+  for (const rs of sets) {
+    const name = `${app.service}-${rs.hash}`;
+    const rsRef = {
+      group: 'apps',
+      version: 'v1',
+      kind: 'ReplicaSet',
+      namespace: ns,
+      name,
+      uid: uid(ns, 'rs', name),
+    };
+    nodes.push({
+      ...rsRef,
+      parentRefs: [rolloutRef],
+      health:
+        rs.pods && !rs.ready
+          ? { status: 'Progressing', message: 'Waiting for rollout to finish' }
+          : { status: 'Healthy' },
+      createdAt: rs.createdAt ?? created,
+      info: [{ name: 'Revision', value: `Rev:${rs.revision}` }],
+      networkingInfo: { labels: { 'rollouts-pod-template-hash': rs.hash } },
+    });
+    const bad = !rs.ready && r.readyAt === undefined;
+    for (let i = 0; i < rs.pods; i++) {
+      const pod = `${name}-${shortHash(`${name}${i}`, 5)}`;
+      nodes.push({
+        version: 'v1',
+        kind: 'Pod',
+        namespace: ns,
+        name: pod,
+        uid: uid(ns, 'pod', pod),
+        parentRefs: [rsRef],
+        images: [rs.image],
+        health: rs.ready
+          ? { status: 'Healthy' }
+          : bad
+          ? { status: 'Degraded', message: 'Back-off pulling image' }
+          : { status: 'Progressing' },
+        info: [
+          {
+            name: 'Status Reason',
+            value: rs.ready
+              ? 'Running'
+              : bad
+              ? 'ImagePullBackOff'
+              : 'ContainerCreating',
+          },
+          { name: 'Containers', value: rs.ready ? '1/1' : '0/1' },
+        ],
+        createdAt: rs.createdAt ?? created,
+        resourceVersion: String(1000 + i),
+      });
+    }
+  }
+  for (const run of r.analysisRuns) {
+    nodes.push({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      kind: 'AnalysisRun',
+      namespace: ns,
+      name: run.name,
+      uid: uid(ns, 'analysisrun', run.name),
+      parentRefs: [rolloutRef],
+      health: analysisRunHealth(run),
+      createdAt: run.startedAt,
+    });
+  }
+  if (app.live.rollout?.analysisMetric) {
+    const name = `${app.service}-${app.live.rollout.analysisMetric}`;
+    nodes.push({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      kind: 'AnalysisTemplate',
+      namespace: ns,
+      name,
+      uid: uid(ns, 'analysistemplate', name),
+      createdAt: app.obj.metadata.creationTimestamp,
+    });
+  }
+  return nodes;
+}
