@@ -1,4 +1,4 @@
-import { useEffect, type DependencyList } from 'react';
+import { useEffect, useRef, type DependencyList } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -25,9 +25,19 @@ export function useLiveEntityQuery<T>(
     () => query(api, getCompoundEntityRef(entity)),
     [api, entity, ...deps],
   );
-  const { retry } = state;
+  // react-use's `retry` changes whenever `loading` does and ignores calls while loading, so
+  // keying the re-read on it re-read forever after one signal; a signal is owed once instead,
+  // and paid as soon as no read is under way (one arriving mid-read is not lost).
+  const owed = useRef(false);
   useEffect(() => {
-    if (lastSignal) retry();
-  }, [lastSignal, retry]);
+    if (lastSignal) owed.current = true;
+  }, [lastSignal]);
+  const { retry, loading } = state;
+  useEffect(() => {
+    if (owed.current && !loading) {
+      owed.current = false;
+      retry();
+    }
+  }, [lastSignal, loading, retry]);
   return state;
 }
