@@ -32,7 +32,7 @@ export interface SimApp {
   liveSecrets?: Set<string>;
   /** App-of-apps root: names of the child Applications it owns. */
   children?: string[];
-  /** The Argo Rollouts controller's state of its Rollout (rollouts/canary.ts), if it has one. */
+  /** The Argo Rollouts controller's state of its Rollout (rollouts/), if it has one. */
   rollout?: RolloutState;
   /** Changes made in the cluster behind Argo's back (drift.ts); undefined when there are none. */
   drift?: Drift;

@@ -23,19 +23,24 @@ export class AppEventLog {
     instance.events.on('event', (e: WatchEvent) => this.observe(e));
     instance.events.on(
       'operation',
-      (e: { app: SimApp; username: string; action: string }) =>
-        this.operationStarted(e.app, e.username, e.action),
+      (e: { app: SimApp; username: string; action: string; reason?: string }) =>
+        this.operationStarted(e.app, e.username, e.action, e.reason),
     );
     for (const app of instance.apps.values()) {
       this.seen.set(app.name, snapshot(app));
     }
   }
 
-  /** What the API server records when a person starts an operation. */
-  private operationStarted(app: SimApp, username: string, action: string) {
+  /** What the API server records when a person starts an operation or runs a resource action. */
+  private operationStarted(
+    app: SimApp,
+    username: string,
+    action: string,
+    reason = 'OperationStarted',
+  ) {
     this.record(app, {
       type: 'Normal',
-      reason: 'OperationStarted',
+      reason,
       message: `${username || 'Unknown user'} ${action}`,
       component: 'argocd-server',
     });

@@ -14,7 +14,7 @@ import { Desired } from './render';
 import { rollback, startSync, terminate } from './operations';
 import { SelfHealBehaviour, maybeAutoSync } from './autoSync';
 import { applyDriftStatus } from './drift';
-import { initRollout } from './rollouts/canary';
+import { initRollout } from './rollouts/lifecycle';
 import { rolloutHealth, rolloutStatus } from './rollouts/status';
 
 export interface ArgoBehaviour extends SelfHealBehaviour {

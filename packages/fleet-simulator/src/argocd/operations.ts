@@ -13,7 +13,7 @@ import {
 import type { ArgoInstance, SyncRequest } from './instance';
 import { syncDrift } from './drift';
 import { workloadKind } from './k8sObjects';
-import { rolloutApplied } from './rollouts/canary';
+import { rolloutApplied } from './rollouts/lifecycle';
 
 const clone = <T>(v: T): T =>
   v === undefined ? v : JSON.parse(JSON.stringify(v));

@@ -14,6 +14,8 @@ import { parseFieldsParam, projectList } from './listFields';
 import { streamApplications } from './stream';
 import { AppEventLog } from './appEvents';
 import { clusterList } from './clusters';
+import { resourceRoutes } from './rollouts/routes';
+import { rolloutEvents } from './rollouts/events';
 
 const COMMA = Buffer.from(',');
 
@@ -46,6 +48,11 @@ export function argoApp(deps: {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Resource actions read their body as text: the deprecated route's is a bare JSON string.
+  app.use(
+    '/api/v1/applications/:name/resource/actions',
+    express.text({ type: () => true, limit: '1mb' }),
+  );
   app.use(express.json({ limit: '5mb' }));
 
   const route = (
@@ -276,6 +283,10 @@ export function argoApp(deps: {
         `${q.resourceName} not found as part of application ${a.name}`,
       );
     }
+    if (a.rollout && found.kind === 'Rollout') {
+      res.json(rolloutEvents(a.rollout, found));
+      return;
+    }
     // What the destination cluster recorded about it (scheduler, kubelet, controllers).
     res.json(
       resourceEvents(
@@ -289,6 +300,8 @@ export function argoApp(deps: {
       ),
     );
   });
+
+  resourceRoutes({ route, instance, findApp });
 
   route('get', '/api/v1/clusters', (req, res) => {
     res.json(clusterList(instance, req.query as Record<string, unknown>));

@@ -1,193 +1,15 @@
-import { SimApp, imageRef, iso } from '../app';
+import { SimApp, iso } from '../app';
 import type { ArgoInstance } from '../instance';
-import type { SeedDeployment } from '../../seed/seedRepo';
 import {
+  ANALYSIS_MS,
+  POD_READY_MS,
+  PROGRESS_DEADLINE_MS,
   RolloutState,
   durationMs,
   fullyPromoted,
-  podTemplateHash,
-  setWeightAt,
   weightedCounts,
 } from './model';
-
-/** How long new canary pods take to become ready, and an analysis run to measure. */
-export const POD_READY_MS = 5_000;
-export const ANALYSIS_MS = 20_000;
-/** A Rollout's default progressDeadlineSeconds. */
-export const PROGRESS_DEADLINE_MS = 600_000;
-
-const template = (app: SimApp) => {
-  const image = imageRef(app.live, app.service) ?? '';
-  return {
-    image,
-    hash: podTemplateHash({
-      image,
-      cpu: app.live.cpu,
-      memory: app.live.memory,
-    }),
-  };
-};
-
-export function recordRolloutEvent(
-  inst: ArgoInstance,
-  r: RolloutState,
-  reason: string,
-  message: string,
-  type: 'Normal' | 'Warning' = 'Normal',
-) {
-  r.events.push({ type, reason, message, at: inst.clock.nowMs() });
-  if (r.events.length > 100) r.events.splice(0, r.events.length - 100);
-}
-
-/**
- * The state a seeded app's Rollout is in: fully promoted at its last deployment, or (a seed
- * deployment marked `pausedCanary`) a canary of it over the one before, waiting at the first
- * `pause: {}` since its pods became ready.
- */
-export function initRollout(
-  inst: ArgoInstance,
-  app: SimApp,
-  seed: SeedDeployment[],
-) {
-  const spec = app.live.rollout;
-  if (!spec || !app.live.tag) return;
-  const tags = seed.map(d => d.tag).filter((t, i, a) => a.indexOf(t) === i);
-  const last = seed[seed.length - 1];
-  const deployedAt = last?.deployedAt.getTime() ?? inst.clock.nowMs();
-  const cur = template(app);
-  const revision = Math.max(1, tags.length);
-  const replicas = app.live.replicas ?? 1;
-  const r: RolloutState = {
-    steps: spec.steps,
-    replicas,
-    generation: revision,
-    stable: { ...cur, revision },
-    current: { ...cur, revision, createdAt: iso(deployedAt) },
-    stepIndex: spec.steps.length,
-    pauseConditions: [],
-    controllerPause: false,
-    abort: false,
-    promoteFull: false,
-    canaryPods: replicas,
-    stablePods: 0,
-    readyAt: deployedAt,
-    progressAt: deployedAt,
-    observedAt: inst.clock.nowMs(),
-    deadlineExceeded: false,
-    analysisRuns: [],
-    events: [],
-  };
-  const pauseAt = spec.steps.findIndex(
-    s => s?.pause && durationMs(s.pause.duration) === undefined,
-  );
-  if (last?.pausedCanary && tags.length > 1 && pauseAt >= 0) {
-    const stableTag = tags[tags.length - 2];
-    const stableImage = imageRef({ ...app.live, tag: stableTag }, app.service)!;
-    r.stable = {
-      image: stableImage,
-      hash: podTemplateHash({
-        image: stableImage,
-        cpu: app.live.cpu,
-        memory: app.live.memory,
-      }),
-      revision: revision - 1,
-    };
-    const pausedAt = deployedAt + POD_READY_MS;
-    const counts = weightedCounts(replicas, setWeightAt(spec.steps, pauseAt));
-    Object.assign(r, {
-      stepIndex: pauseAt,
-      pauseConditions: [
-        { reason: 'CanaryPauseStep', startTime: iso(pausedAt) },
-      ],
-      controllerPause: true,
-      canaryPods: counts.canary,
-      stablePods: counts.stable,
-      readyAt: pausedAt,
-      progressAt: pausedAt,
-    });
-    r.events.push({
-      type: 'Normal',
-      reason: 'RolloutPaused',
-      message: 'Rollout is paused (CanaryPauseStep)',
-      at: pausedAt,
-    });
-  }
-  app.rollout = r;
-}
-
-/** A sync applied the app's Rollout: a changed pod template starts a canary at step 0. */
-export function rolloutApplied(inst: ArgoInstance, app: SimApp) {
-  const spec = app.live.rollout;
-  if (!spec) {
-    app.rollout?.cancel?.();
-    app.rollout = undefined;
-    return;
-  }
-  const now = inst.clock.nowMs();
-  const next = template(app);
-  let r = app.rollout;
-  if (!r) {
-    // A new Rollout has no stable ReplicaSet: its first template goes to 100 % without steps.
-    initRollout(inst, app, []);
-    r = app.rollout!;
-    r.generation = 1;
-    r.readyAt = inst.isBad(app.live.tag, app.live.image)
-      ? undefined
-      : now + POD_READY_MS;
-    recordRolloutEvent(
-      inst,
-      r,
-      'NewReplicaSetCreated',
-      `Created ReplicaSet ${app.service}-${next.hash} (revision 1)`,
-    );
-    reconcileRollout(inst, app, false);
-    return;
-  }
-  r.steps = spec.steps;
-  r.replicas = app.live.replicas ?? 1;
-  r.generation++;
-  if (next.hash === r.current.hash) {
-    reconcileRollout(inst, app, false);
-    return;
-  }
-  const revision = Math.max(r.current.revision, r.stable.revision) + 1;
-  if (next.hash === r.stable.hash) {
-    // Back to the stable template: Argo Rollouts skips the steps.
-    recordRolloutEvent(inst, r, 'SkipSteps', 'Rollback to stable ReplicaSets');
-    r.current = { ...r.stable, createdAt: r.current.createdAt };
-    r.stable.revision = revision;
-    r.current.revision = revision;
-  } else {
-    r.current = { ...next, revision, createdAt: iso(now) };
-    r.canaryPods = 0;
-    r.readyAt = undefined;
-    recordRolloutEvent(
-      inst,
-      r,
-      'RolloutUpdated',
-      `Rollout updated to revision ${revision}`,
-    );
-    recordRolloutEvent(
-      inst,
-      r,
-      'NewReplicaSetCreated',
-      `Created ReplicaSet ${app.service}-${next.hash} (revision ${revision})`,
-    );
-  }
-  Object.assign(r, {
-    stepIndex: 0,
-    pauseConditions: [],
-    controllerPause: false,
-    abort: false,
-    abortedAt: undefined,
-    abortMessage: undefined,
-    promoteFull: false,
-    progressAt: now,
-    deadlineExceeded: false,
-  });
-  reconcileRollout(inst, app, false);
-}
-
+import { recordRolloutEvent } from './events';
 /** Scales the canary and stable ReplicaSets; new canary pods are ready a little later. */
 function scale(
   inst: ArgoInstance,
@@ -204,16 +26,16 @@ function scale(
   r.stablePods = stable;
 }
 
-const stepText = (s: any) =>
-  typeof s?.setWeight === 'number'
-    ? `setWeight: ${s.setWeight}`
-    : s?.pause
-    ? s.pause.duration !== undefined
+/** A step as the controller's RolloutStepCompleted event names it. */
+function stepText(s: any): string {
+  if (typeof s?.setWeight === 'number') return `setWeight: ${s.setWeight}`;
+  if (s?.pause)
+    return s.pause.duration !== undefined
       ? `pause: ${s.pause.duration}`
-      : 'pause'
-    : s?.analysis
-    ? 'analysis'
-    : JSON.stringify(s);
+      : 'pause';
+  if (s?.analysis) return 'analysis';
+  return JSON.stringify(s);
+}
 
 function completeStep(inst: ArgoInstance, r: RolloutState) {
   recordRolloutEvent(
@@ -301,6 +123,8 @@ export function reconcileRollout(
       );
       break;
     }
+    // spec.paused (the `pause` action) holds the canary wherever it is.
+    if (r.pauseConditions.some(p => p.reason === 'PausedByUser')) break;
     const step = r.steps[r.stepIndex] ?? {};
     if (typeof step.setWeight === 'number') {
       const c = weightedCounts(r.replicas, step.setWeight);

@@ -120,3 +120,9 @@ export function durationMs(d: unknown): number | undefined {
 
 export const fullyPromoted = (r: RolloutState) =>
   r.current.hash === r.stable.hash;
+
+/** How long new canary pods take to become ready, and an analysis run to measure. */
+export const POD_READY_MS = 5_000;
+export const ANALYSIS_MS = 20_000;
+/** A Rollout's default progressDeadlineSeconds. */
+export const PROGRESS_DEADLINE_MS = 600_000;

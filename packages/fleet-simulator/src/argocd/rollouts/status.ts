@@ -87,30 +87,34 @@ export function rolloutStatus(app: SimApp, r: RolloutState): Obj {
     lastTransitionTime: at,
     lastUpdateTime: at,
   });
-  const progressing = r.abort
-    ? cond('Progressing', false, 'RolloutAborted', abortedMessage(r))
-    : r.deadlineExceeded
-    ? cond(
+  const progressing = progressingCondition();
+  function progressingCondition() {
+    const rs = `ReplicaSet "${app.service}-${r.current.hash}"`;
+    if (r.abort)
+      return cond('Progressing', false, 'RolloutAborted', abortedMessage(r));
+    if (r.deadlineExceeded)
+      return cond(
         'Progressing',
         false,
         'ProgressDeadlineExceeded',
-        `ReplicaSet "${app.service}-${r.current.hash}" has timed out progressing.`,
-      )
-    : r.pauseConditions.length
-    ? cond('Progressing', true, 'RolloutPaused', 'Rollout is paused')
-    : promoted
-    ? cond(
+        `${rs} has timed out progressing.`,
+      );
+    if (r.pauseConditions.length)
+      return cond('Progressing', true, 'RolloutPaused', 'Rollout is paused');
+    if (promoted)
+      return cond(
         'Progressing',
         true,
         'NewReplicaSetAvailable',
-        `ReplicaSet "${app.service}-${r.current.hash}" has successfully progressed.`,
-      )
-    : cond(
-        'Progressing',
-        true,
-        'ReplicaSetUpdated',
-        `ReplicaSet "${app.service}-${r.current.hash}" is progressing.`,
+        `${rs} has successfully progressed.`,
       );
+    return cond(
+      'Progressing',
+      true,
+      'ReplicaSetUpdated',
+      `${rs} is progressing.`,
+    );
+  }
   return {
     observedGeneration: String(r.generation),
     replicas: c.total,

@@ -55,30 +55,21 @@ export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
       networkingInfo: { labels: { 'rollouts-pod-template-hash': rs.hash } },
     });
     const bad = !rs.ready && r.readyAt === undefined;
+    // A pod of a ReplicaSet that is ready runs; one whose image cannot be pulled backs off.
+    const pod = podState(rs.ready, bad);
     for (let i = 0; i < rs.pods; i++) {
-      const pod = `${name}-${shortHash(`${name}${i}`, 5)}`;
+      const podName = `${name}-${shortHash(`${name}${i}`, 5)}`;
       nodes.push({
         version: 'v1',
         kind: 'Pod',
         namespace: ns,
-        name: pod,
-        uid: uid(ns, 'pod', pod),
+        name: podName,
+        uid: uid(ns, 'pod', podName),
         parentRefs: [rsRef],
         images: [rs.image],
-        health: rs.ready
-          ? { status: 'Healthy' }
-          : bad
-          ? { status: 'Degraded', message: 'Back-off pulling image' }
-          : { status: 'Progressing' },
+        health: pod.health,
         info: [
-          {
-            name: 'Status Reason',
-            value: rs.ready
-              ? 'Running'
-              : bad
-              ? 'ImagePullBackOff'
-              : 'ContainerCreating',
-          },
+          { name: 'Status Reason', value: pod.reason },
           { name: 'Containers', value: rs.ready ? '1/1' : '0/1' },
         ],
         createdAt: rs.createdAt ?? created,
@@ -112,4 +103,14 @@ export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
     });
   }
   return nodes;
+}
+
+function podState(ready: boolean, bad: boolean) {
+  if (ready) return { health: { status: 'Healthy' }, reason: 'Running' };
+  if (bad)
+    return {
+      health: { status: 'Degraded', message: 'Back-off pulling image' },
+      reason: 'ImagePullBackOff',
+    };
+  return { health: { status: 'Progressing' }, reason: 'ContainerCreating' };
 }

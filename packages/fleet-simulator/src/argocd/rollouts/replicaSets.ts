@@ -1,0 +1,63 @@
+import { SimApp, namespaceOf, uid } from '../app';
+import { Obj } from '../objectJson';
+import { fullyPromoted } from './model';
+
+/**
+ * The live manifest of a Rollout's ReplicaSet (`<rollout>-<pod-template-hash>`), as the
+ * Kubernetes API serves it: owned by the Rollout, the pod template with the image its pods run,
+ * and how many are ready. Undefined for a name that is not the stable or the current one.
+ */
+export function rolloutReplicaSet(app: SimApp, name: string): Obj | undefined {
+  const r = app.rollout;
+  if (!r) return undefined;
+  const ns = namespaceOf(app);
+  const ready = r.readyAt !== undefined && r.readyAt <= r.observedAt;
+  const sets = [
+    { ...r.current, pods: r.canaryPods, ready: ready ? r.canaryPods : 0 },
+    ...(fullyPromoted(r)
+      ? []
+      : [{ ...r.stable, pods: r.stablePods, ready: r.stablePods }]),
+  ];
+  const rs = sets.find(s => `${app.service}-${s.hash}` === name);
+  if (!rs) return undefined;
+  const labels = {
+    'app.kubernetes.io/name': app.service,
+    'rollouts-pod-template-hash': rs.hash,
+  };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name,
+      namespace: ns,
+      uid: uid(ns, 'rs', name),
+      labels,
+      annotations: { 'rollout.argoproj.io/revision': String(rs.revision) },
+      ownerReferences: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Rollout',
+          name: app.service,
+          uid: uid(ns, 'rollout', app.service),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      replicas: rs.pods,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: app.service, image: rs.image }] },
+      },
+    },
+    status: {
+      replicas: rs.pods,
+      ...(rs.ready
+        ? { readyReplicas: rs.ready, availableReplicas: rs.ready }
+        : {}),
+      observedGeneration: 1,
+    },
+  };
+}
