@@ -8,6 +8,7 @@ import type {
   ResourceNode,
   RolloutActionName,
   RolloutActionResponse,
+  RolloutStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import type { GitopsStore } from '../store/GitopsStore';
@@ -28,6 +29,17 @@ export const ROLLOUT_RESOURCE_ACTIONS: Record<RolloutActionName, string> = {
   promote: 'resume',
   abort: 'abort',
 };
+
+const PAST: Record<RolloutActionName, string> = {
+  promote: 'promoted',
+  abort: 'aborted',
+};
+
+function whyNot(rollout: RolloutStatus, action: RolloutActionName): string {
+  if (rollout.aborted) return 'it is aborted';
+  if (action === 'promote' && !rollout.paused) return 'it is not paused';
+  return 'it is fully promoted';
+}
 
 /** What Argo CD answers when an action is not available for the object's state. */
 const REFUSALS = new Set([400, 409, 412, 422]);
@@ -81,6 +93,16 @@ export class RolloutActions {
       );
     }
     const ref = { name: app.name, namespace: app.namespace };
+    // Argo CD runs an action whatever the object's state (resume on a promoted Rollout is a
+    // silent no-op), so what the page offers is checked here against the Rollout as it is now.
+    const before = await readRollout(source, app, tree, node).catch(error =>
+      Promise.reject(toHttpError(error, instance, application, source.secrets)),
+    );
+    if (before.actions.find(a => a.name === action)?.disabled !== false) {
+      throw new ConflictError(
+        `${what} cannot be ${PAST[action]} now: ${whyNot(before, action)}`,
+      );
+    }
     const engineAction = ROLLOUT_RESOURCE_ACTIONS[action];
     try {
       await source.runResourceAction(ref, resourceRefOf(node), engineAction);
