@@ -2,9 +2,7 @@ import { useState } from 'react';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
-import Tooltip from '@material-ui/core/Tooltip';
 import type {
   ApplicationSummary,
   EntityPermissions,
@@ -13,47 +11,7 @@ import { gitopsApiRef, type ApplicationAction } from '../../api';
 import { overviewStoreFor, OverviewStore } from '../../hooks/overviewStore';
 import { ConfirmSyncDialog } from './ConfirmSyncDialog';
 import { RollbackDialog } from './RollbackDialog';
-
-type ActionButtonProps = {
-  label: string;
-  /** The policy's decision; undefined while the overview carrying it loads. */
-  allowed: boolean | undefined;
-  blockedReason?: string;
-  busy: boolean;
-  onClick: () => void;
-};
-
-/** A button that is disabled, with the reason in its tooltip, when the user may not use it. */
-const ActionButton = (props: ActionButtonProps) => {
-  const { entity } = useEntity();
-  let reason = props.blockedReason;
-  if (props.allowed === false) {
-    reason = `You are not allowed to ${props.label.toLocaleLowerCase(
-      'en-US',
-    )} applications of ${entity.metadata.name}`;
-  }
-  const button = (
-    <Button
-      size="small"
-      disabled={!props.allowed || props.busy || Boolean(props.blockedReason)}
-      onClick={props.onClick}
-    >
-      {props.label}
-    </Button>
-  );
-  // A disabled button fires no events and takes no focus, so the tooltip sits on a wrapper that
-  // keyboard users can reach to read why.
-  return reason ? (
-    <Tooltip title={reason}>
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
-      <span tabIndex={0} aria-label={`${props.label}: ${reason}`}>
-        {button}
-      </span>
-    </Tooltip>
-  ) : (
-    button
-  );
-};
+import { ActionButton } from './ActionButton';
 
 /**
  * Sync, Refresh and Rollback of one Argo CD application. Sync and Rollback ask for

@@ -1,1 +1,2 @@
 export { ApplicationActions } from './ApplicationActions';
+export { ActionButton } from './ActionButton';

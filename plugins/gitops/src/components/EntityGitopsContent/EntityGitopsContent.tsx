@@ -7,11 +7,13 @@ import { EntityGitopsBackupCard } from '../EntityGitopsBackupCard';
 import { DeploymentHistory } from '../DeploymentHistory';
 import { ResourceTree } from '../ResourceTree';
 import { PromotionsList } from '../PromotionsList';
+import { RolloutCanary } from '../RolloutCanary';
 import { RequireGitopsAnnotations } from '../GitopsCardStates';
 
 /**
- * The GitOps tab: the environment matrix, the applications with their actions, deployment
- * history, the resource tree, cost and backups.
+ * The GitOps tab: the environment matrix, the applications with their actions, the canaries of
+ * their Argo Rollouts (only when there are some), deployment history, the resource tree, cost and
+ * backups.
  *
  * @public
  */
@@ -25,6 +27,13 @@ export const EntityGitopsContent = () => (
         <Grid item xs={12}>
           <EntityGitopsSyncCard />
         </Grid>
+        <RolloutCanary
+          wrap={card => (
+            <Grid item xs={12}>
+              {card}
+            </Grid>
+          )}
+        />
         <Grid item xs={12}>
           <PromotionsList />
         </Grid>

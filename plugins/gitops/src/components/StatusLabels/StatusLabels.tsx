@@ -7,6 +7,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import type {
+  AnalysisPhase,
   HealthStatus,
   OperationPhase,
   SyncStatus,
@@ -67,6 +68,40 @@ export const OperationLabel = ({
     case 'Failed':
     case 'Error':
       return <StatusError>{phase}</StatusError>;
+    default:
+      return <StatusAborted>{phase || 'Unknown'}</StatusAborted>;
+  }
+};
+
+/** A Rollout's state: aborted and paused first (Argo's phase says Degraded / Paused), else its phase. @public */
+export const RolloutStatusLabel = ({
+  rollout,
+}: {
+  rollout: { aborted: boolean; paused: boolean; phase?: string };
+}) => {
+  if (rollout.aborted) return <StatusError>Aborted</StatusError>;
+  if (rollout.paused) return <StatusPending>Paused</StatusPending>;
+  return <HealthStatusLabel status={rollout.phase ?? ''} />;
+};
+
+/** @public */
+export const AnalysisPhaseLabel = ({
+  phase,
+}: {
+  phase: AnalysisPhase | string;
+}) => {
+  switch (phase) {
+    case 'Successful':
+      return <StatusOK>Successful</StatusOK>;
+    case 'Running':
+      return <StatusRunning>Running</StatusRunning>;
+    case 'Pending':
+      return <StatusPending>Pending</StatusPending>;
+    case 'Failed':
+    case 'Error':
+      return <StatusError>{phase}</StatusError>;
+    case 'Inconclusive':
+      return <StatusWarning>Inconclusive</StatusWarning>;
     default:
       return <StatusAborted>{phase || 'Unknown'}</StatusAborted>;
   }

@@ -2,4 +2,6 @@ export {
   SyncStatusLabel,
   HealthStatusLabel,
   OperationLabel,
+  RolloutStatusLabel,
+  AnalysisPhaseLabel,
 } from './StatusLabels';

@@ -1,0 +1,1 @@
+export { RolloutCanary } from './RolloutCanary';
