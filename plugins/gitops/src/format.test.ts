@@ -14,6 +14,11 @@ describe('format', () => {
     expect(formatDuration(3 * 3600)).toBe('3 h');
     expect(formatDuration(2 * 86400 + 4 * 3600)).toBe('2 d 4 h');
     expect(formatDuration(3 * 86400)).toBe('3 d');
+    // Rounding carries into the next unit instead of showing `60 min` or `1 d 24 h`.
+    expect(formatDuration(59.7)).toBe('1 min');
+    expect(formatDuration(59 * 60 + 50)).toBe('1 h');
+    expect(formatDuration(23 * 3600 + 50 * 60)).toBe('1 d');
+    expect(formatDuration(86400 + 23 * 3600 + 50 * 60)).toBe('2 d');
   });
 
   it('formats times relative to the overview time', () => {

@@ -2,16 +2,18 @@
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** `3 h`, `2 d 4 h`, `45 min`: durations as people read them on a dashboard. */
 export function formatDuration(seconds: number): string {
-  if (seconds < MINUTE) return `${Math.max(0, Math.round(seconds))} s`;
-  if (seconds < HOUR) return `${Math.round(seconds / MINUTE)} min`;
-  if (seconds < DAY) return `${Math.round(seconds / HOUR)} h`;
-  const days = Math.floor(seconds / DAY);
-  const hours = Math.round((seconds - days * DAY) / HOUR);
-  return hours ? `${days} d ${hours} h` : `${days} d`;
+  // Rounded to the unit shown first, so 59.6 min reads `1 h` and 1 d 23.6 h reads `2 d`.
+  const secs = Math.max(0, Math.round(seconds));
+  if (secs < MINUTE) return `${secs} s`;
+  const minutes = Math.round(seconds / MINUTE);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(seconds / HOUR);
+  if (hours < 24) return `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
 
 /** `5 min ago` relative to `now` (the clock, see `useNow`; a view's `asOf` can be hours old). */

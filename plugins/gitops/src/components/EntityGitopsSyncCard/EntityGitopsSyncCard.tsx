@@ -2,6 +2,7 @@ import { Link, Table, type TableColumn } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type {
   ApplicationSummary,
+  EntityOverview,
   EntityPermissions,
 } from '@internal/backstage-plugin-gitops-common';
 import { useEntityOverview } from '../../hooks/useEntityOverview';
@@ -100,6 +101,27 @@ export const EntityGitopsSyncCard = () => (
   </RequireGitopsAnnotations>
 );
 
+// Module constants: the table rebuilds its body component (remounting every row, and any dialog
+// open in one) whenever `emptyContent` is a new element.
+const NO_APPLICATIONS = (
+  <Typography style={{ padding: 16 }}>
+    No Argo CD application matches this entity's annotations.
+  </Typography>
+);
+
+/**
+ * The rows, each with a stable `id`: the table keys rows by it (else by a fresh uuid per data
+ * array), so an open Sync, Rollback, Why? or Diff dialog and what was chosen in it survive the
+ * overview changing underneath it.
+ */
+const rowsOf = (overview: EntityOverview) =>
+  overview.environments.flatMap(env =>
+    env.applications.map(app => ({
+      ...app,
+      id: `${app.instance}/${app.name}`,
+    })),
+  );
+
 function SyncTable() {
   const state = useEntityOverview();
   const now = useNow();
@@ -112,12 +134,8 @@ function SyncTable() {
             title="Argo CD applications"
             options={{ paging: false, search: false, padding: 'dense' }}
             columns={columns(now, overview.permissions)}
-            data={overview.environments.flatMap(env => env.applications)}
-            emptyContent={
-              <Typography style={{ padding: 16 }}>
-                No Argo CD application matches this entity's annotations.
-              </Typography>
-            }
+            data={rowsOf(overview)}
+            emptyContent={NO_APPLICATIONS}
           />
         </>
       )}

@@ -60,6 +60,10 @@ const ApproveButton = ({
   );
 };
 
+// A module constant: a new element each render makes the table remount its rows (and close an
+// Approve dialog open in one).
+const NO_PROMOTIONS = <div style={{ padding: 16 }}>No promotion yet.</div>;
+
 /**
  * The promotions of the entity, newest first, with their state, the commit or branch, and
  * Approve for those waiting (the backend enforces that the approver is not the requester).
@@ -131,7 +135,7 @@ export const PromotionsList = () => {
       options={{ paging: true, pageSize: 5, search: false, padding: 'dense' }}
       columns={columns}
       data={promotions.value?.items ?? []}
-      emptyContent={<div style={{ padding: 16 }}>No promotion yet.</div>}
+      emptyContent={NO_PROMOTIONS}
     />
   );
 };
