@@ -60,6 +60,8 @@ export async function startSync(
     objects = source?.helm
       ? undefined
       : await kustomizeObjects(inst.repo, sha, source?.path ?? '');
+    if (objects && !app.liveSecrets)
+      app.liveSecrets = await secretsLiveAt(inst, app, source, sha, objects);
   }
   app.cancelAuto?.();
   app.cancelAuto = undefined;
@@ -113,9 +115,38 @@ export async function startSync(
 }
 
 /**
+ * The Secrets the cluster holds before the app's first simulated sync: those the objects of its
+ * live revision create (an ExternalSecret's target), none for an app never deployed. Not the
+ * target's: a commit that adds an ExternalSecret and a PreSync hook reading it fails the sync,
+ * as in a real cluster, where the Secret appears only in the Sync phase.
+ */
+async function secretsLiveAt(
+  inst: ArgoInstance,
+  app: SimApp,
+  source: any,
+  sha: string,
+  target: Manifest[],
+): Promise<Set<string>> {
+  const secrets = new Set<string>();
+  if (!app.live.sha) return secrets;
+  const live =
+    app.live.sha === sha
+      ? target
+      : await kustomizeObjects(
+          inst.repo,
+          app.live.sha,
+          source?.path ?? '',
+        ).catch(() => [] as Manifest[]);
+  for (const m of live ?? []) {
+    const secret = secretCreatedBy(m);
+    if (secret) secrets.add(secret);
+  }
+  return secrets;
+}
+
+/**
  * The sync's tasks in Argo CD's order (syncPlan.ts) when the source's objects are known (a
- * Kustomize directory). An application deployed before the simulation started has the Secrets
- * its objects create already; a new one starts with none. A dry run changes nothing.
+ * Kustomize directory), against the Secrets the cluster holds. A dry run changes nothing.
  */
 function planned(
   app: SimApp,
@@ -123,15 +154,7 @@ function planned(
   dryRun: boolean | undefined,
 ): SyncOutcome | undefined {
   if (!objects) return undefined;
-  if (!app.liveSecrets) {
-    app.liveSecrets = new Set();
-    if (app.live.sha) {
-      for (const m of objects) {
-        const secret = secretCreatedBy(m);
-        if (secret) app.liveSecrets.add(secret);
-      }
-    }
-  }
+  app.liveSecrets ??= new Set();
   const secrets = dryRun ? new Set(app.liveSecrets) : app.liveSecrets;
   return runSync(planSync(objects), { namespace: namespaceOf(app), secrets });
 }
