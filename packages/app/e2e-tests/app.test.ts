@@ -64,6 +64,7 @@ test('a guest opens payments-api and sees its three environments', async ({
   await expect(
     diff.locator('ins', { hasText: 'payments-api:1.3.1' }),
   ).toBeVisible();
+  await diff.screenshot({ path: 'e2e-results/diff-payments-api-prod.png' });
 });
 
 test('an owner syncs payments-api-prod and sees it reach Synced/Healthy live', async ({
