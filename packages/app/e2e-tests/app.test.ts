@@ -1,19 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
-
-async function openEntity(page: Page, name: string, tab = '') {
-  await page.goto(`/catalog/default/component/${name}${tab}`);
-  await expect(page.getByRole('heading', { name })).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { openEntity, signIn } from './session';
 
 test('a guest opens payments-api and sees its three environments', async ({
   page,

@@ -1,3 +1,5 @@
+import { SimApp, namespaceOf, uid } from '../app';
+
 /**
  * The Argo Rollouts controller's view of one Rollout (basic canary, no traffic routing): which
  * pod templates run, where the canary is in its steps, its pauses, analysis runs and events.
@@ -126,3 +128,15 @@ export const POD_READY_MS = 5_000;
 export const ANALYSIS_MS = 20_000;
 /** A Rollout's default progressDeadlineSeconds. */
 export const PROGRESS_DEADLINE_MS = 600_000;
+
+/** What the controller's objects (ReplicaSets, AnalysisRuns) name as their owner. */
+export function rolloutOwnerRef(app: SimApp) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    name: app.service,
+    uid: uid(namespaceOf(app), 'rollout', app.service),
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}

@@ -1,6 +1,6 @@
 import { SimApp, namespaceOf, uid } from '../app';
 import { Obj } from '../objectJson';
-import { fullyPromoted } from './model';
+import { fullyPromoted, rolloutOwnerRef } from './model';
 
 /**
  * The live manifest of a Rollout's ReplicaSet (`<rollout>-<pod-template-hash>`), as the
@@ -33,16 +33,7 @@ export function rolloutReplicaSet(app: SimApp, name: string): Obj | undefined {
       uid: uid(ns, 'rs', name),
       labels,
       annotations: { 'rollout.argoproj.io/revision': String(rs.revision) },
-      ownerReferences: [
-        {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Rollout',
-          name: app.service,
-          uid: uid(ns, 'rollout', app.service),
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [rolloutOwnerRef(app)],
     },
     spec: {
       replicas: rs.pods,

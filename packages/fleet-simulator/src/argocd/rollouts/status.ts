@@ -1,4 +1,5 @@
 import { SimApp, iso, namespaceOf, uid } from '../app';
+import { rolloutOwnerRef } from './model';
 import { Obj } from '../objectJson';
 import { abortedMessage } from './canary';
 import {
@@ -222,16 +223,7 @@ export function analysisRunObject(app: SimApp, run: AnalysisRunState): Obj {
         'rollouts-pod-template-hash': run.podHash,
       },
       annotations: { 'rollout.argoproj.io/revision': String(run.revision) },
-      ownerReferences: [
-        {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Rollout',
-          name: app.service,
-          uid: uid(ns, 'rollout', app.service),
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [rolloutOwnerRef(app)],
     },
     spec: {
       metrics: [
