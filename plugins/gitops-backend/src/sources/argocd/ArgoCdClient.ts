@@ -18,33 +18,22 @@ import {
 } from './schemas';
 import { ArgoSession } from './session';
 import { readEventStream, type ArgoStreamEvent } from './eventStream';
+import {
+  appPath,
+  issueAt,
+  type ArgoAppRef,
+  type ArgoCallOptions,
+  type ArgoResourceRef,
+} from './refs';
 
 export { jwtExpiry } from './session';
-
-export type ArgoCallOptions = { signal?: AbortSignal };
-
-export type ArgoAppRef = { name: string; appNamespace?: string };
-
-/** One object of an application, as Argo CD's resource calls name it. */
-export type ArgoResourceRef = {
-  group?: string;
-  version?: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-};
+export type { ArgoAppRef, ArgoCallOptions, ArgoResourceRef } from './refs';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 /** A list of thousands of applications takes a while before its first byte. */
 const DEFAULT_LIST_TIMEOUT_MS = 60_000;
 /** Argo CD's gateway writes a keepalive every 15 s: three missed ones mean the stream is dead. */
 const STREAM_IDLE_MS = 50_000;
-
-/** Shows where a bad item is without its content (it may hold anything). */
-const issueAt = (error: z.ZodError) => {
-  const issue = error.issues[0];
-  return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
-};
 
 /**
  * REST client of one Argo CD instance: one request per call (the session is `ArgoSession`'s),
@@ -131,14 +120,6 @@ export class ArgoCdClient {
       );
     }
     return parsed.data;
-  }
-
-  private appPath(ref: ArgoAppRef, suffix = '', query = new URLSearchParams()) {
-    if (ref.appNamespace) query.set('appNamespace', ref.appNamespace);
-    const qs = query.toString();
-    return `/api/v1/applications/${encodeURIComponent(ref.name)}${suffix}${
-      qs ? `?${qs}` : ''
-    }`;
   }
 
   /**
@@ -264,7 +245,7 @@ export class ArgoCdClient {
     if (options?.refresh) query.set('refresh', options.refresh);
     return this.request(
       'GET',
-      this.appPath(ref, '', query),
+      appPath(ref, '', query),
       argoApplicationSchema,
       options,
     );
@@ -273,7 +254,7 @@ export class ArgoCdClient {
   getResourceTree(ref: ArgoAppRef, options?: ArgoCallOptions) {
     return this.request(
       'GET',
-      this.appPath(ref, '/resource-tree'),
+      appPath(ref, '/resource-tree'),
       argoResourceTreeSchema,
       options,
     );
@@ -286,7 +267,7 @@ export class ArgoCdClient {
   ) {
     return this.request(
       'GET',
-      this.appPath(ref, `/revisions/${encodeURIComponent(revision)}/metadata`),
+      appPath(ref, `/revisions/${encodeURIComponent(revision)}/metadata`),
       argoRevisionMetadataSchema,
       options,
     );
@@ -306,7 +287,7 @@ export class ArgoCdClient {
     }
     return this.request(
       'GET',
-      this.appPath(ref, '/events', query),
+      appPath(ref, '/events', query),
       argoEventListSchema,
       options,
     );
@@ -315,7 +296,7 @@ export class ArgoCdClient {
   getManagedResources(ref: ArgoAppRef, options?: ArgoCallOptions) {
     return this.request(
       'GET',
-      this.appPath(ref, '/managed-resources'),
+      appPath(ref, '/managed-resources'),
       argoManagedResourcesSchema,
       options,
     );
@@ -336,7 +317,7 @@ export class ArgoCdClient {
     });
     return this.request(
       'GET',
-      this.appPath(ref, '/resource', query),
+      appPath(ref, '/resource', query),
       argoResourceSchema,
       options,
     );
@@ -355,7 +336,7 @@ export class ArgoCdClient {
   ): Promise<void> {
     await this.request(
       'POST',
-      this.appPath({ name: ref.name }, '/resource/actions/v2'),
+      appPath({ name: ref.name }, '/resource/actions/v2'),
       argoResourceActionSchema,
       {
         ...options,
@@ -375,26 +356,21 @@ export class ArgoCdClient {
 
   /** `prune` and `dryRun` only when asked: Argo CD's defaults otherwise. */
   sync(ref: ArgoAppRef, sync: SyncOptions = {}, options?: ArgoCallOptions) {
-    return this.request(
-      'POST',
-      this.appPath(ref, '/sync'),
-      argoApplicationSchema,
-      {
-        ...options,
-        body: {
-          name: ref.name,
-          ...(ref.appNamespace ? { appNamespace: ref.appNamespace } : {}),
-          ...(sync.prune ? { prune: true } : {}),
-          ...(sync.dryRun ? { dryRun: true } : {}),
-        },
+    return this.request('POST', appPath(ref, '/sync'), argoApplicationSchema, {
+      ...options,
+      body: {
+        name: ref.name,
+        ...(ref.appNamespace ? { appNamespace: ref.appNamespace } : {}),
+        ...(sync.prune ? { prune: true } : {}),
+        ...(sync.dryRun ? { dryRun: true } : {}),
       },
-    );
+    });
   }
 
   rollback(ref: ArgoAppRef, id: number, options?: ArgoCallOptions) {
     return this.request(
       'POST',
-      this.appPath(ref, '/rollback'),
+      appPath(ref, '/rollback'),
       argoApplicationSchema,
       {
         ...options,
