@@ -35,6 +35,7 @@ import { gitopsClockServiceRef } from './util/clock';
 import {
   capturingRootLogger,
   capturingSignals,
+  finishCanary,
   startGitopsBackend,
   startTestFleet,
   untilReady,
@@ -435,6 +436,8 @@ describe('promotion routes against the simulated fleet', () => {
   it('denies a non-owner preview, create and approve (403), pushes nothing, and audits the refusal', async () => {
     // A waiting promotion of schedule-bot to approve: staging first, then prod.
     const bot = '/api/gitops/entities/component/default/schedule-bot';
+    // dev's 0.9.0 is a canary paused at its first step: not Healthy until it completes.
+    await finishCanary(fleet);
     const staging = await as(ALICE).post(`${bot}/promotions`, {
       from: 'dev',
       to: 'staging',
@@ -442,6 +445,8 @@ describe('promotion routes against the simulated fleet', () => {
     expect(staging.status).toBe(201);
     await fleet.control.pollGit();
     await fleet.clock.advance(10_000);
+    // Staging's sync starts a canary of 0.9.0 that pauses until promoted.
+    await finishCanary(fleet, 'schedule-bot-staging');
     await untilPromotion(bot, staging.body.id, 'synced');
     const waiting = await as(ALICE).post(`${bot}/promotions`, {
       from: 'staging',

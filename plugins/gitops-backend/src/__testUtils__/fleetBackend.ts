@@ -300,3 +300,36 @@ export async function untilReady(
     `${entity.metadata.name}'s sources to be read`,
   );
 }
+
+/**
+ * Finishes the canary a seeded Rollout app waits in (schedule-bot-dev is paused at its first
+ * step): Argo CD's `promote-full` resource action, then the controller's time to scale up.
+ */
+export async function finishCanary(
+  fleet: Fleet,
+  app = 'schedule-bot-dev',
+  instance = 'argocd-main',
+) {
+  const argo = fleet.argo.find(a => a.name === instance)!;
+  const doFetch = fleetFetch(fleet);
+  const res = await doFetch(
+    `${argo.url}/api/v1/applications/${app}/resource/actions/v2`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${argo.token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        namespace: app,
+        resourceName: app.replace(/-(dev|staging|prod)$/, ''),
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        kind: 'Rollout',
+        action: 'promote-full',
+      }),
+    },
+  );
+  if (!res.ok) throw new Error(`promote-full of ${app}: HTTP ${res.status}`);
+  for (let i = 0; i < 6; i++) await fleet.clock.advance(5_000);
+}

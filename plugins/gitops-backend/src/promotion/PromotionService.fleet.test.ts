@@ -16,6 +16,7 @@ import {
   pushEdit,
   tempDir,
 } from './__testUtils__/promotionTestUtils';
+import { finishCanary } from '../__testUtils__/fleetBackend';
 import type { PromotionService } from './PromotionService';
 import { readRegistryEntry } from './versionFiles';
 
@@ -433,6 +434,8 @@ describe('PromotionService against the fleet simulator', () => {
       'gitops/version-source': 'helm',
       'gitops/repo-path': 'charts/schedule-bot',
     });
+    // dev's 0.9.0 is a canary paused at its first step: not Healthy until it completes.
+    await finishCanary(fleet);
     const staging = await service.create({
       entity: bot,
       from: 'dev',
@@ -449,6 +452,11 @@ describe('PromotionService against the fleet simulator', () => {
       await show('main', 'charts/schedule-bot/values-staging.yaml'),
     ).toContain('tag: 0.9.0');
     await settle();
+    // Staging's sync starts a canary of 0.9.0 that pauses too, until promoted.
+    expect(fleetApps(fleet, 'schedule-bot', 'staging')[0]).toMatchObject({
+      health: 'Suspended',
+    });
+    await finishCanary(fleet, 'schedule-bot-staging');
     expect(fleetApps(fleet, 'schedule-bot', 'staging')[0]).toMatchObject({
       sync: 'Synced',
       health: 'Healthy',
