@@ -123,6 +123,20 @@ export function durationMs(d: unknown): number | undefined {
 export const fullyPromoted = (r: RolloutState) =>
   r.current.hash === r.stable.hash;
 
+/** Whether the canary's pods were ready when the controller last reconciled (what its status says). */
+export const observedReady = (r: RolloutState) =>
+  r.readyAt !== undefined && r.readyAt <= r.observedAt;
+
+/**
+ * A Rollout's ReplicaSets: the current pod template's, and the stable one while a canary is in
+ * flight (stable pods are always ready).
+ */
+export function replicaSetsOf(r: RolloutState) {
+  const current = { ...r.current, pods: r.canaryPods, ready: observedReady(r) };
+  if (fullyPromoted(r)) return [current];
+  return [current, { ...r.stable, pods: r.stablePods, ready: true }];
+}
+
 /** How long new canary pods take to become ready, and an analysis run to measure. */
 export const POD_READY_MS = 5_000;
 export const ANALYSIS_MS = 20_000;

@@ -1,6 +1,6 @@
 import { SimApp, namespaceOf, uid } from '../app';
 import { Obj } from '../objectJson';
-import { fullyPromoted, rolloutOwnerRef } from './model';
+import { replicaSetsOf, rolloutOwnerRef } from './model';
 
 /**
  * The live manifest of a Rollout's ReplicaSet (`<rollout>-<pod-template-hash>`), as the
@@ -11,14 +11,7 @@ export function rolloutReplicaSet(app: SimApp, name: string): Obj | undefined {
   const r = app.rollout;
   if (!r) return undefined;
   const ns = namespaceOf(app);
-  const ready = r.readyAt !== undefined && r.readyAt <= r.observedAt;
-  const sets = [
-    { ...r.current, pods: r.canaryPods, ready: ready ? r.canaryPods : 0 },
-    ...(fullyPromoted(r)
-      ? []
-      : [{ ...r.stable, pods: r.stablePods, ready: r.stablePods }]),
-  ];
-  const rs = sets.find(s => `${app.service}-${s.hash}` === name);
+  const rs = replicaSetsOf(r).find(s => `${app.service}-${s.hash}` === name);
   if (!rs) return undefined;
   const labels = {
     'app.kubernetes.io/name': app.service,
@@ -45,8 +38,8 @@ export function rolloutReplicaSet(app: SimApp, name: string): Obj | undefined {
     },
     status: {
       replicas: rs.pods,
-      ...(rs.ready
-        ? { readyReplicas: rs.ready, availableReplicas: rs.ready }
+      ...(rs.ready && rs.pods
+        ? { readyReplicas: rs.pods, availableReplicas: rs.pods }
         : {}),
       observedGeneration: 1,
     },

@@ -6,12 +6,9 @@ import {
   AnalysisRunState,
   RolloutState,
   fullyPromoted,
+  observedReady,
   setWeightAt,
 } from './model';
-
-/** Readiness as the controller last observed it (the status is what it last wrote). */
-const ready = (r: RolloutState) =>
-  r.readyAt !== undefined && r.readyAt <= r.observedAt;
 
 /** Argo Rollouts' phase and message (rolloututil.CalculateRolloutPhase) for a basic canary. */
 export function rolloutPhase(app: SimApp, r: RolloutState) {
@@ -55,7 +52,7 @@ function counts(r: RolloutState) {
   const promoted = fullyPromoted(r);
   const updated = r.canaryPods;
   const stable = promoted ? 0 : r.stablePods;
-  const readyCanary = ready(r) ? updated : 0;
+  const readyCanary = observedReady(r) ? updated : 0;
   return {
     updated,
     total: updated + stable,

@@ -1,5 +1,5 @@
 import { SimApp, namespaceOf, shortHash, uid } from '../app';
-import { RolloutState, fullyPromoted } from './model';
+import { RolloutState, replicaSetsOf } from './model';
 import { analysisRunHealth, rolloutHealth, rolloutStatus } from './status';
 
 /**
@@ -17,13 +17,6 @@ export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
     name: app.service,
     uid: uid(ns, 'rollout', app.service),
   };
-  const ready = r.readyAt !== undefined && r.readyAt <= r.observedAt;
-  const sets = [
-    { ...r.current, pods: r.canaryPods, ready },
-    ...(fullyPromoted(r)
-      ? []
-      : [{ ...r.stable, pods: r.stablePods, ready: true, createdAt: created }]),
-  ];
   const nodes: any[] = [
     {
       ...rolloutRef,
@@ -33,7 +26,7 @@ export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
       info: [{ name: 'Revision', value: `Rev:${r.current.revision}` }],
     },
   ];
-  for (const rs of sets) {
+  for (const rs of replicaSetsOf(r)) {
     const name = `${app.service}-${rs.hash}`;
     const rsRef = {
       group: 'apps',
@@ -50,7 +43,7 @@ export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
         rs.pods && !rs.ready
           ? { status: 'Progressing', message: 'Waiting for rollout to finish' }
           : { status: 'Healthy' },
-      createdAt: rs.createdAt ?? created,
+      createdAt: 'createdAt' in rs ? rs.createdAt : created,
       info: [{ name: 'Revision', value: `Rev:${rs.revision}` }],
       networkingInfo: { labels: { 'rollouts-pod-template-hash': rs.hash } },
     });
@@ -72,7 +65,7 @@ export function rolloutNodes(app: SimApp, r: RolloutState, created: string) {
           { name: 'Status Reason', value: pod.reason },
           { name: 'Containers', value: rs.ready ? '1/1' : '0/1' },
         ],
-        createdAt: rs.createdAt ?? created,
+        createdAt: 'createdAt' in rs ? rs.createdAt : created,
         resourceVersion: String(1000 + i),
       });
     }
