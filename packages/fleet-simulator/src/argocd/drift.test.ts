@@ -219,6 +219,54 @@ describe('drift in the cluster: OutOfSync, self-heal, prune', () => {
     );
   });
 
+  it('a live image that cannot be pulled (kubectl set image) makes the app Degraded until a sync puts back what git says', async () => {
+    const setImage = (image: string) =>
+      fetch(
+        `${fleet.controlUrl}/control/argocd/argocd-prod/applications/payments-api-prod/live`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            kind: 'Deployment',
+            name: 'payments-api',
+            type: 'strategic',
+            patch: {
+              spec: {
+                template: {
+                  spec: { containers: [{ name: 'payments-api', image }] },
+                },
+              },
+            },
+          }),
+        },
+      );
+    const before = await get(prod, 'payments-api-prod');
+    expect(before.status.health.status).toBe('Healthy');
+    expect(
+      (await setImage('registry.example.com/payments-api:1.3.0-bad')).status,
+    ).toBe(200);
+    const broken = await get(prod, 'payments-api-prod');
+    expect(broken.status.health).toMatchObject({
+      status: 'Degraded',
+      message: 'Deployment "payments-api" exceeded its progress deadline',
+    });
+    expect(broken.status.sync.status).toBe('OutOfSync');
+    expect(broken.status.summary.images).toEqual([
+      'registry.example.com/payments-api:1.3.0-bad',
+    ]);
+
+    await prod.post('/api/v1/applications/payments-api-prod/sync', {});
+    await fleet.clock.advance(10_000);
+    const fixed = await get(prod, 'payments-api-prod');
+    expect(fixed.status.operationState.phase).toBe('Succeeded');
+    expect(fixed.status.health.status).toBe('Healthy');
+    expect(fixed.status.summary.images).toEqual(
+      before.status.summary.images.map((i: string) =>
+        i.replace(/:[^:]+$/, ':1.3.1'),
+      ),
+    );
+  });
+
   it('a live resource git does not hold needs a sync with prune; a dry run changes nothing', async () => {
     const name = 'chores-api-prod';
     const before = await get(prod, name);

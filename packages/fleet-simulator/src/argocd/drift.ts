@@ -312,6 +312,25 @@ export function liveReplicas(app: SimApp): number {
   return replicas;
 }
 
+/**
+ * The image a drift set on the Deployment's container (`kubectl set image`), when one did: the
+ * live image, which the cluster pulls and the app's health and summary follow.
+ */
+export function liveImage(app: SimApp): string | undefined {
+  let image: string | undefined;
+  for (const [key, patches] of app.drift?.patches ?? []) {
+    if (!key.startsWith('apps/Deployment/')) continue;
+    for (const p of patches) {
+      const containers = p.patch.spec?.template?.spec?.containers;
+      if (!Array.isArray(containers)) continue;
+      const c =
+        containers.find((x: any) => x?.name === app.service) ?? containers[0];
+      if (typeof c?.image === 'string') image = c.image;
+    }
+  }
+  return image;
+}
+
 /** Resource-tree nodes for the live objects git doesn't hold. */
 export function extraNodes(app: SimApp) {
   return [...(app.drift?.extra.values() ?? [])].map(o => ({

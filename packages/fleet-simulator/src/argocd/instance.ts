@@ -13,7 +13,7 @@ import {
 import { Desired } from './render';
 import { rollback, startSync, terminate } from './operations';
 import { SelfHealBehaviour, maybeAutoSync } from './autoSync';
-import { applyDriftStatus } from './drift';
+import { applyDriftStatus, liveImage } from './drift';
 import { initRollout } from './rollouts/lifecycle';
 import { rolloutHealth, rolloutStatus } from './rollouts/status';
 
@@ -238,7 +238,7 @@ export class ArgoInstance {
     if (!running && !app.cancelHealth)
       this.setHealth(app, this.baseHealth(app));
     st.reconciledAt = iso(this.clock.now());
-    const image = imageRef(app.live, app.service);
+    const image = liveImage(app) ?? imageRef(app.live, app.service);
     st.summary = {};
     if (image) st.summary.images = [image];
     else if (children) st.summary.isAppOfApps = true;
@@ -289,7 +289,12 @@ export class ArgoInstance {
         rolloutStatus(app, app.rollout),
         app.rollout.generation,
       );
-    if (this.isBad(app.live.tag, app.live.image)) {
+    const drifted = splitImage(liveImage(app));
+    if (
+      drifted
+        ? this.isBad(drifted.tag, drifted.image)
+        : this.isBad(app.live.tag, app.live.image)
+    ) {
       return {
         status: 'Degraded',
         message: `Deployment "${app.service}" exceeded its progress deadline`,
@@ -389,4 +394,12 @@ export class ArgoInstance {
     }
     this.events.removeAllListeners();
   }
+}
+
+/** `registry/name:tag` → its name and tag (none without a tag). */
+function splitImage(ref: string | undefined) {
+  if (!ref) return undefined;
+  const at = ref.lastIndexOf(':');
+  if (at <= ref.lastIndexOf('/')) return { image: ref, tag: undefined };
+  return { image: ref.slice(0, at), tag: ref.slice(at + 1) };
 }
