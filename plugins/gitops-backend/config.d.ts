@@ -169,6 +169,62 @@ export interface Config {
        */
       fileUrlTemplate?: string;
     };
+    /**
+     * Notifications to entity owners through Backstage's notifications backend, on transitions
+     * of what their GitOps page shows. Everything is optional.
+     */
+    notifications?: {
+      /** Default true. @visibility backend */
+      enabled?: boolean;
+      /**
+       * Which conditions are sent (default all): `sync-failed`, `degraded`, `out-of-sync`,
+       * `backup-failed`, `backup-rpo`, `backup-uncovered`, `promotion`. Each is the
+       * notification's topic, which users can silence in their notification settings.
+       * @visibility backend
+       */
+      topics?: Array<
+        | 'sync-failed'
+        | 'degraded'
+        | 'out-of-sync'
+        | 'backup-failed'
+        | 'backup-rpo'
+        | 'backup-uncovered'
+        | 'promotion'
+      >;
+      /**
+       * How long an application stays Degraded before its owners are told (default
+       * `{ minutes: 5 }`; also ISO 8601 like `PT5M`). @visibility backend
+       */
+      degradedGracePeriod?:
+        | string
+        | {
+            days?: number;
+            hours?: number;
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
+      /**
+       * How long a production application with auto-sync off stays OutOfSync before its owners
+       * are told (default `{ minutes: 15 }`). @visibility backend
+       */
+      outOfSyncGracePeriod?:
+        | string
+        | {
+            days?: number;
+            hours?: number;
+            minutes?: number;
+            seconds?: number;
+            milliseconds?: number;
+          };
+      /** Environments that count as production (default `prod`, `production`). @visibility backend */
+      productionEnvironments?: string[];
+      /**
+       * More new or cleared conditions of one entity at once than this (default 3) go out as
+       * one notification. @visibility backend
+       */
+      maxPerEntityBatch?: number;
+    };
     /** Promotions through the gitops repository. Everything is optional. */
     promotion?: {
       /**

@@ -79,6 +79,18 @@ describe('parseGitopsConfig', () => {
       },
       'gitops.argocd.instances[1].name',
     ],
+    [
+      { notifications: { topics: ['degraded', 'slack'] } },
+      'gitops.notifications.topics[1]',
+    ],
+    [
+      { notifications: { degradedGracePeriod: '5 minutes' } },
+      'gitops.notifications.degradedGracePeriod',
+    ],
+    [
+      { notifications: { outOfSyncGracePeriod: { minutes: 5, weeks: 1 } } },
+      'gitops.notifications.outOfSyncGracePeriod',
+    ],
   ])('names the invalid key (%#)', (raw, key) => {
     expect(() => parseGitopsConfig(raw)).toThrow(key);
   });

@@ -7,6 +7,7 @@ import {
   type PromotionSettings,
 } from './promotion/policy';
 import type { PullRequestsConfig } from './promotion/pullRequestProviderFor';
+import { notificationsConfigSchema } from './notifications/config';
 import { checkTlsConfig, tlsConfigFields } from './tlsConfig';
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
@@ -178,6 +179,8 @@ export const gitopsConfigSchema = z.object({
       branch: nonEmpty.default('main'),
     })
     .optional(),
+  /** Notifications to entity owners (Backstage's notifications backend). */
+  notifications: notificationsConfigSchema.prefault({}),
   /** Promotions through the gitops repository (enabled when `repository` is set). */
   promotion: promotionConfigSchema
     .extend({

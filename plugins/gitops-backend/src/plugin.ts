@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gitopsPermissions } from '@internal/backstage-plugin-gitops-common';
 import {
@@ -35,6 +36,7 @@ import { EventsView } from './views/events';
 import { DiffView } from './views/diff/DiffView';
 import { ResourcesView } from './views/resources';
 import { RolloutsView } from './views/rollouts/RolloutsView';
+import { createNotifications } from './wiring/notifications';
 import {
   createPromotions,
   type PullRequestProviderOverride,
@@ -90,6 +92,7 @@ export const gitopsPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
         clock: gitopsClockServiceRef,
       },
       async init(deps) {
@@ -140,6 +143,14 @@ export const gitopsPlugin = createBackendPlugin({
         mirror.onChange(change => views.onEntity(change));
         const signals = new EntitySignals(deps);
         views.onChanged(refs => refs.forEach(ref => void signals.publish(ref)));
+        const notify = await createNotifications({
+          ...deps,
+          config: config.notifications,
+          views,
+          window: windows[0],
+          now,
+        });
+        if (notify.onViewsChanged) views.onChanged(notify.onViewsChanged);
 
         const promotions = setup
           ? await createPromotions({
@@ -153,12 +164,13 @@ export const gitopsPlugin = createBackendPlugin({
               appStates: (entity, environment) =>
                 appStatesByEnvironment(builder, appsOf(entity))[environment] ??
                 [],
-              onEvent: ({ type, promotion: p }) => {
+              onEvent: ({ type, promotion: p, actor }) => {
                 logger.info(
                   `gitops promotion ${p.id} ${type}: ${p.kind} of ${p.entityRef} ${p.version} ${p.fromEnv} -> ${p.toEnv} (${p.state})`,
                 );
                 // Open pages of the entity refresh their promotions.
                 void signals.publish(p.entityRef);
+                void notify.onPromotionEvent?.({ type, promotion: p, actor });
               },
             })
           : undefined;

@@ -18,6 +18,10 @@ import {
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
 import {
+  notificationService,
+  type NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import {
   signalsServiceRef,
   type SignalPayload,
 } from '@backstage/plugin-signals-node';
@@ -85,6 +89,19 @@ export function capturingSignals(signals: SignalPayload<any>[]) {
     factory: () => ({
       publish: async (signal: SignalPayload<any>) => {
         signals.push(signal);
+      },
+    }),
+  });
+}
+
+/** A NotificationService that records what is sent (the notifications backend's boundary). */
+export function capturingNotificationService(sent: NotificationSendOptions[]) {
+  return createServiceFactory({
+    service: notificationService,
+    deps: {},
+    factory: () => ({
+      send: async (options: NotificationSendOptions) => {
+        sent.push(structuredClone(options));
       },
     }),
   });
@@ -224,6 +241,7 @@ export async function startGitopsBackend(options: {
     }): ServiceFactory<SchedulerService, 'plugin', 'singleton'>;
   };
   const signals: SignalPayload[] = [];
+  const notifications: NotificationSendOptions[] = [];
   const logs = options.logs ?? [];
   const fleet = options.fleet;
   const backend = await startTestBackend({
@@ -242,6 +260,7 @@ export async function startGitopsBackend(options: {
         denied: options.deniedPermissions,
       }).factory,
       capturingSignals(signals),
+      capturingNotificationService(notifications),
       // Every log line of the backend (plugin, router, auditor) ends up in `logs`.
       capturingRootLogger(logs),
       ...(fleet && options.clock !== 'system'
@@ -255,7 +274,12 @@ export async function startGitopsBackend(options: {
         : []),
     ],
   });
-  const result = Object.assign(backend, { scheduler, signals, logs });
+  const result = Object.assign(backend, {
+    scheduler,
+    signals,
+    notifications,
+    logs,
+  });
   if (gitops && !options.cold) await untilReady(result, entities[0]);
   return result;
 }

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type { Knex } from 'knex';
+import { migrateLatest } from '../util/migrateLatest';
 import type { GateResult, PromotionRecord, PromotionState } from './types';
 
 export type LockKey = { entityRef: string; env: string };
@@ -168,26 +169,10 @@ export class DatabasePromotionStore implements PromotionStore {
     options: { skipMigrations?: boolean } = {},
   ): Promise<DatabasePromotionStore> {
     if (!options.skipMigrations) {
-      const tableName = 'gitops_promotion_migrations';
-      const migrate = () =>
-        knex.migrate.latest({
-          directory: promotionMigrationsDirectory(),
-          tableName,
-          loadExtensions: ['.js'],
-        });
-      if (knex.client.dialect === 'postgresql') {
-        // Replicas starting at once on an empty database race in knex's unguarded creation of
-        // its migration tables ("relation already exists", or two lock rows that refuse every
-        // later start): one replica migrates at a time, under a transaction-scoped advisory lock.
-        await knex.transaction(async trx => {
-          await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [
-            tableName,
-          ]);
-          await migrate();
-        });
-      } else {
-        await migrate();
-      }
+      await migrateLatest(knex, {
+        directory: promotionMigrationsDirectory(),
+        tableName: 'gitops_promotion_migrations',
+      });
     }
     return new DatabasePromotionStore(knex);
   }

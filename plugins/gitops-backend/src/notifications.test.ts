@@ -1,0 +1,122 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { EntityOverview } from '@internal/backstage-plugin-gitops-common';
+import type { Fleet } from '@internal/fleet-simulator';
+import request from 'supertest';
+import {
+  OWNER,
+  overviewPath,
+  startGitopsBackend,
+  startTestFleet,
+  waitFor,
+  type GitopsTestBackend,
+} from './__testUtils__/fleetBackend';
+
+jest.setTimeout(60_000);
+
+const REF = 'component:default/payments-api';
+const DEGRADED = `gitops:degraded:${REF}:argocd-prod/payments-api-prod`;
+
+/**
+ * Notifications on the simulated fleet, end to end through the plugin: the cluster breaks
+ * behind Argo CD's back, the store hears it from the stream, the owners are told after the
+ * grace period, and told again when a sync fixes it.
+ */
+describe('notifications from the fleet', () => {
+  let fleet: Fleet;
+  let cleanup: () => Promise<void>;
+  let backend: GitopsTestBackend;
+
+  beforeAll(async () => {
+    ({ fleet, cleanup } = await startTestFleet());
+    backend = await startGitopsBackend({ fleet });
+  });
+  afterAll(async () => {
+    await backend.stop();
+    await cleanup();
+  });
+
+  const prodHealth = async () => {
+    const res = await request(backend.server)
+      .get(overviewPath('payments-api'))
+      .set('authorization', mockCredentials.user.header(OWNER));
+    const overview = res.body as EntityOverview;
+    return overview.environments
+      .find(e => e.name === 'prod')
+      ?.applications.find(a => a.name === 'payments-api-prod')?.health;
+  };
+  const sentFor = (scope: string) =>
+    backend.notifications.filter(n => n.payload.scope === scope);
+  const due = () => backend.scheduler.triggerTask('gitops-notifications-due');
+
+  it('tells the owners of a Degraded prod after 5 minutes, once, and when a sync fixes it', async () => {
+    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+      kind: 'Deployment',
+      name: 'payments-api',
+      type: 'strategic',
+      patch: {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'payments-api',
+                  image: 'registry.example.com/payments-api:1.3.0-bad',
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    await waitFor(async () => (await prodHealth()) === 'Degraded');
+    await due();
+    expect(sentFor(DEGRADED)).toEqual([]);
+
+    await fleet.clock.advance(5 * 60_000);
+    await due();
+    await due();
+    expect(sentFor(DEGRADED)).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: REF },
+        payload: {
+          title: 'payments-api: payments-api-prod is Degraded in prod',
+          description:
+            'Deployment "payments-api" exceeded its progress deadline',
+          link: '/catalog/default/component/payments-api/gitops',
+          severity: 'high',
+          topic: 'degraded',
+          scope: DEGRADED,
+        },
+      },
+    ]);
+
+    const sync = await request(backend.server)
+      .post(
+        '/api/gitops/entities/component/default/payments-api/applications/argocd-prod/payments-api-prod/sync',
+      )
+      .set('authorization', mockCredentials.user.header(OWNER))
+      .send({});
+    expect(sync.status).toBe(200);
+    await fleet.clock.advance(10_000);
+    await waitFor(async () => sentFor(DEGRADED).length === 2);
+    expect(sentFor(DEGRADED)[1].payload).toMatchObject({
+      title: 'payments-api: payments-api-prod recovered in prod',
+      severity: 'low',
+      metadata: { resolved: true },
+    });
+    await fleet.clock.advance(60_000);
+    await waitFor(async () => (await prodHealth()) === 'Healthy');
+    expect(sentFor(DEGRADED)).toHaveLength(2);
+  });
+
+  it('puts no upstream token or password in any notification', () => {
+    const secrets = (fleet.appConfig() as any).gitops.argocd.instances.flatMap(
+      (i: { token?: string; password?: string }) =>
+        [i.token, i.password].filter(Boolean),
+    );
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(backend.notifications.length).toBeGreaterThan(0);
+    const all = JSON.stringify(backend.notifications);
+    for (const secret of secrets) expect(all).not.toContain(secret);
+  });
+});
