@@ -86,3 +86,35 @@ export function pushReleaseWithPreSyncMigration() {
   git('push', '-q', 'origin', 'main');
   fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * `kubectl set image` on a simulated cluster, behind Argo CD's back (the control API's live
+ * patch): an image tag ending in `-bad` cannot be pulled, so the application goes Degraded.
+ */
+export async function setLiveImage(
+  instance: string,
+  app: string,
+  deployment: string,
+  image: string,
+) {
+  const res = await fetch(
+    `${controlUrl()}/control/argocd/${instance}/applications/${app}/live`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'Deployment',
+        name: deployment,
+        type: 'strategic',
+        patch: {
+          spec: {
+            template: {
+              spec: { containers: [{ name: deployment, image }] },
+            },
+          },
+        },
+      }),
+    },
+  );
+  if (!res.ok) throw new Error(`live patch of ${app}: HTTP ${res.status}`);
+}

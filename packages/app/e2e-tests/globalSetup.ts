@@ -19,7 +19,9 @@ function assertHttpsFleet() {
 
 /**
  * The backend answers its health check before the catalog has read the example entities;
- * wait until payments-api is in the catalog so the first test doesn't race the ingestion.
+ * wait until payments-api is in the catalog, and the guest a member of its owning team (the
+ * notifications backend resolves an entity's owners through those relations), so the first
+ * test doesn't race the ingestion.
  */
 export default async function globalSetup() {
   assertHttpsFleet();
@@ -30,12 +32,22 @@ export default async function globalSetup() {
     try {
       const auth = await fetch(`${base}/api/auth/guest/refresh`);
       const { backstageIdentity } = await auth.json();
+      const headers = { Authorization: `Bearer ${backstageIdentity.token}` };
       const res = await fetch(
         `${base}/api/catalog/entities/by-name/component/default/payments-api`,
-        { headers: { Authorization: `Bearer ${backstageIdentity.token}` } },
+        { headers },
       );
-      if (res.ok) return;
-      last = `catalog answered ${res.status}`;
+      const team = await fetch(
+        `${base}/api/catalog/entities/by-name/group/default/team-payments`,
+        { headers },
+      );
+      const members = team.ok ? (await team.json()).relations ?? [] : [];
+      const stitched = members.some(
+        (r: { type: string; targetRef: string }) =>
+          r.type === 'hasMember' && r.targetRef === 'user:default/guest',
+      );
+      if (res.ok && stitched) return;
+      last = `catalog answered ${res.status}, guest in team-payments: ${stitched}`;
     } catch (e) {
       last = String(e);
     }

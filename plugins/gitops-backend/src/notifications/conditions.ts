@@ -182,6 +182,7 @@ function rpoDueAt(b: EnvironmentBackup): number | undefined {
   return Date.parse(b.lastSuccessfulAt) + b.rpoTargetSeconds * 1000;
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const hours = (ms: number) => `${Math.round(ms / 360_000) / 10} h`;
 
 function backupConditions(
@@ -205,7 +206,10 @@ function backupConditions(
       severity: prod && b.lastPhase === 'Failed' ? 'high' : 'normal',
       title: `${name}: the last backup of ${env} ${b.lastPhase}`,
       description: last
-        ? `Backup ${last.name}: ${last.errors} errors, ${last.warnings} warnings.`
+        ? `Backup ${last.name}: ${count(last.errors, 'error')}, ${count(
+            last.warnings,
+            'warning',
+          )}.`
         : `Velero reports ${b.lastPhase}.`,
       resolvedTitle: `${name}: backups of ${env} complete again`,
       link,
