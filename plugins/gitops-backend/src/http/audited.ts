@@ -12,7 +12,12 @@ import type { JsonObject } from '@backstage/types';
 import type express from 'express';
 
 export type AuditedAction<T> = {
-  req: express.Request;
+  /**
+   * The HTTP request, when there is one (the auditor reads the actor from it); an action of the
+   * actions registry has none: the actor is then recorded in the event's meta (`actor`, with
+   * `via: 'actions-registry'`).
+   */
+  req?: express.Request;
   /** The auditor's event id, e.g. `application-action`. */
   eventId: string;
   meta: JsonObject;
@@ -31,6 +36,16 @@ export type AuditedAction<T> = {
   successMeta: (result: T) => JsonObject;
 };
 
+/** Who acts, as the auditor would say it from a request: a user's or a service's ref. */
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? principal.subject ?? principal.type ?? '';
+}
+
 /**
  * The one way a write happens: an auditor event is opened, the permission checked (a refusal
  * is recorded as the event's failure), the action run, and the event closed with its outcome.
@@ -43,8 +58,15 @@ export function auditedActions(deps: {
     const event = await deps.auditor.createEvent({
       eventId: action.eventId,
       severityLevel: 'medium',
-      request: action.req,
-      meta: action.meta,
+      ...(action.req
+        ? { request: action.req, meta: action.meta }
+        : {
+            meta: {
+              ...action.meta,
+              actor: actorOf(action.credentials),
+              via: 'actions-registry',
+            },
+          }),
     });
     try {
       const needed = [

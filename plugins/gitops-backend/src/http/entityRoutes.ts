@@ -4,12 +4,12 @@ import type { EntityPermissions } from '@internal/backstage-plugin-gitops-common
 import type { CostTrendView } from '../views/costTrend';
 import type { EventsView } from '../views/events';
 import type { DiffView } from '../views/diff/DiffView';
-import type { EntityViews } from '../views/EntityViews';
+import type { EntityViews, OverviewView } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { ResourcesView } from '../views/resources';
 import type { RolloutsView } from '../views/rollouts/RolloutsView';
 import { sendJson } from './cachedJson';
-import type { EntityResolver } from './entityContext';
+import type { EntityContext, EntityResolver } from './entityContext';
 import { parse, windowField } from './parse';
 
 export const ENTITY_BASE = '/entities/:kind/:namespace/:name';
@@ -28,6 +28,25 @@ const PERMISSION_KEYS: Record<keyof EntityPermissions, true> = {
 const PERMISSION_NAMES = Object.keys(PERMISSION_KEYS) as Array<
   keyof EntityPermissions
 >;
+
+/** The entity's overview for a window: the stored one, or one computed for an entity not mirrored. */
+export function overviewViewOf(
+  views: EntityViews,
+  context: EntityContext,
+  window: string,
+): OverviewView {
+  return (
+    (context.mirrored && views.get(context.ref, window)) ||
+    views.transient(context.entity, window)
+  );
+}
+
+/** What the caller may do on the entity (what the overview answers with). */
+export function permissionsOf(context: EntityContext): EntityPermissions {
+  return Object.fromEntries(
+    PERMISSION_NAMES.map(name => [name, context.decisions[name]]),
+  ) as EntityPermissions;
+}
 
 /**
  * The read routes of an entity page: the overview (stored bytes plus the caller's
@@ -63,12 +82,8 @@ export function entityRoutes(
     const query = parse(overviewQuery, req.query, 'query');
     const context = await deps.resolve(req);
     const window = query.costWindow ?? defaultWindow;
-    const view =
-      (context.mirrored && deps.views.get(context.ref, window)) ||
-      deps.views.transient(context.entity, window);
-    const permissions = Object.fromEntries(
-      PERMISSION_NAMES.map(name => [name, context.decisions[name]]),
-    ) as EntityPermissions;
+    const view = overviewViewOf(deps.views, context, window);
+    const permissions = permissionsOf(context);
     const bits = PERMISSION_NAMES.map(n => (permissions[n] ? 1 : 0)).join('');
     // The stored content, with when it changed and what this caller may do.
     const body = `{"asOf":${JSON.stringify(view.asOf)},${view.content.slice(

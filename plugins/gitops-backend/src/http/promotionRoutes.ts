@@ -4,7 +4,7 @@ import type {
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   InputError,
   NotFoundError,
@@ -35,13 +35,16 @@ import {
 } from './parse';
 import { sendJson } from './cachedJson';
 
-/** The service names the field of a bad input (`to: ...`); the API names it `body.to`. */
-function inBody(error: unknown): unknown {
+/**
+ * The service names the field of a bad input (`to: ...`); the API names it `body.to`, an action
+ * `input.to`.
+ */
+export function inField(error: unknown, where = 'body'): unknown {
   if (
     error instanceof InputError &&
     /^(from|to|version|previewId): /.test(error.message)
   ) {
-    return new InputError(`Invalid body.${error.message}`);
+    return new InputError(`Invalid ${where}.${error.message}`);
   }
   return error;
 }
@@ -55,6 +58,125 @@ const recordMeta = (p: ApiPromotionRecord) => ({
   state: p.state,
   commitSha: p.commitSha ?? null,
 });
+
+/** The signed-in user (a service cannot promote) with the refs they own through. */
+async function actorOfUser(
+  userInfo: UserInfoService,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+): Promise<Actor> {
+  const info = await userInfo.getUserInfo(credentials);
+  return {
+    userEntityRef: info.userEntityRef,
+    ownershipEntityRefs: info.ownershipEntityRefs,
+  };
+}
+
+/** A promotion write of a signed-in user about an entity they may see. */
+type PromotionWrite<B> = {
+  /** The HTTP request; none for an action of the actions registry. */
+  req?: express.Request;
+  context: {
+    entity: Entity;
+    ref: string;
+    credentials: BackstageCredentials<BackstageUserPrincipal>;
+  };
+  promotionService: PromotionService;
+  body: B;
+};
+
+/**
+ * Preview and create of a promotion, `gitops.promotion.create` checked with the user's
+ * credentials and audited (`promotion-preview`, `promotion-create`): what the routes and the
+ * `preview-promotion` / `create-promotion` actions both run. A bad field is an InputError
+ * naming it as the service does (`to: ...`); see {@link inField}.
+ */
+export function promotionWrites(deps: {
+  userInfo: UserInfoService;
+  audited: ReturnType<typeof auditedActions>;
+}) {
+  const { audited } = deps;
+  const preview = ({
+    req,
+    context: { entity, ref, credentials },
+    promotionService,
+    body,
+  }: PromotionWrite<{ from: string; to: string; version?: string }>) =>
+    audited({
+      req,
+      eventId: 'promotion-preview',
+      meta: {
+        entityRef: ref,
+        from: body.from,
+        to: body.to,
+        version: body.version ?? null,
+      },
+      permission: gitopsPromotionCreatePermission,
+      resourceRef: ref,
+      credentials,
+      what: 'promote',
+      run: async () =>
+        promotionService.preview({
+          entity,
+          from: body.from,
+          to: body.to,
+          version: body.version,
+          requester: await actorOfUser(deps.userInfo, credentials),
+        }),
+      successMeta: p => ({
+        promotionId: p.id,
+        version: p.version,
+        previousVersion: p.previousVersion ?? null,
+        blocked: p.blocked,
+        files: p.files.map(f => f.path),
+      }),
+    });
+  const create = ({
+    req,
+    context: { entity, ref, credentials },
+    promotionService,
+    body,
+  }: PromotionWrite<{
+    from: string;
+    to: string;
+    version?: string;
+    previewId?: string;
+  }>) =>
+    audited({
+      req,
+      eventId: 'promotion-create',
+      meta: {
+        entityRef: ref,
+        from: body.from,
+        to: body.to,
+        version: body.version ?? null,
+        previewId: body.previewId ?? null,
+      },
+      permission: gitopsPromotionCreatePermission,
+      resourceRef: ref,
+      credentials,
+      what: 'promote',
+      run: async () =>
+        toApiPromotion(
+          await promotionService.create({
+            entity,
+            from: body.from,
+            to: body.to,
+            version: body.version,
+            previewId: body.previewId,
+            requester: await actorOfUser(deps.userInfo, credentials),
+          }),
+        ),
+      successMeta: recordMeta,
+    });
+  return { preview, create };
+}
+
+/** Refused without a gitops repository: the same message for the routes and the actions. */
+export function promotionsOff(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'Promotions are not enabled: configure the gitops repository (gitops.repository.url) of the GitOps backend',
+  );
+}
 
 /**
  * Promotion routes: list (a state, `configured: false`, when the portal has no gitops
@@ -73,27 +195,16 @@ export function promotionRoutes(
   },
 ) {
   const { promotions, resolver, audited } = deps;
+  const writes = promotionWrites(deps);
   const service = () => {
-    if (!promotions) {
-      throw new ServiceUnavailableError(
-        'Promotions are not enabled: configure the gitops repository (gitops.repository.url) of the GitOps backend',
-      );
-    }
+    if (!promotions) throw promotionsOff();
     return promotions;
   };
   const bodySchema = promotionBody(deps.environments);
   const previewSchema = bodySchema.omit({ previewId: true }).strict();
 
-  /** The signed-in user (a service cannot promote) with the refs they own through. */
-  const actorOf = async (
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-  ): Promise<Actor> => {
-    const info = await deps.userInfo.getUserInfo(credentials);
-    return {
-      userEntityRef: info.userEntityRef,
-      ownershipEntityRefs: info.ownershipEntityRefs,
-    };
-  };
+  const actorOf = (credentials: BackstageCredentials<BackstageUserPrincipal>) =>
+    actorOfUser(deps.userInfo, credentials);
 
   /** A user's request about the entity of the path. */
   const userContext = async (req: express.Request) => {
@@ -126,37 +237,16 @@ export function promotionRoutes(
     const { promotionService, credentials, entity, ref } = await userContext(
       req,
     );
-    const preview = await audited({
-      req,
-      eventId: 'promotion-preview',
-      meta: {
-        entityRef: ref,
-        from: body.from,
-        to: body.to,
-        version: body.version ?? null,
-      },
-      permission: gitopsPromotionCreatePermission,
-      resourceRef: ref,
-      credentials,
-      what: 'promote',
-      run: async () =>
-        promotionService.preview({
-          entity,
-          from: body.from,
-          to: body.to,
-          version: body.version,
-          requester: await actorOf(credentials),
-        }),
-      successMeta: p => ({
-        promotionId: p.id,
-        version: p.version,
-        previousVersion: p.previousVersion ?? null,
-        blocked: p.blocked,
-        files: p.files.map(f => f.path),
-      }),
-    }).catch(error => {
-      throw inBody(error);
-    });
+    const preview = await writes
+      .preview({
+        req,
+        context: { entity, ref, credentials },
+        promotionService,
+        body,
+      })
+      .catch(error => {
+        throw inField(error);
+      });
     res.json(preview);
   });
 
@@ -165,35 +255,16 @@ export function promotionRoutes(
     const { promotionService, credentials, entity, ref } = await userContext(
       req,
     );
-    const created = await audited({
-      req,
-      eventId: 'promotion-create',
-      meta: {
-        entityRef: ref,
-        from: body.from,
-        to: body.to,
-        version: body.version ?? null,
-        previewId: body.previewId ?? null,
-      },
-      permission: gitopsPromotionCreatePermission,
-      resourceRef: ref,
-      credentials,
-      what: 'promote',
-      run: async () =>
-        toApiPromotion(
-          await promotionService.create({
-            entity,
-            from: body.from,
-            to: body.to,
-            version: body.version,
-            previewId: body.previewId,
-            requester: await actorOf(credentials),
-          }),
-        ),
-      successMeta: recordMeta,
-    }).catch(error => {
-      throw inBody(error);
-    });
+    const created = await writes
+      .create({
+        req,
+        context: { entity, ref, credentials },
+        promotionService,
+        body,
+      })
+      .catch(error => {
+        throw inField(error);
+      });
     res.status(201).json(created);
   });
 
@@ -260,7 +331,7 @@ export function promotionRoutes(
       run: async () => toApiPromotion(await step.run()),
       successMeta: recordMeta,
     }).catch(error => {
-      throw inBody(error);
+      throw inField(error);
     });
     res.status(params.action === 'rollback' ? 201 : 200).json(result);
   });
