@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -15,6 +16,7 @@ import {
 import { EntityAccess } from './access/EntityAccess';
 import { ApplicationActions } from './actions/ApplicationActions';
 import { RolloutActions } from './actions/RolloutActions';
+import { registerGitopsActions } from './agentActions/registerGitopsActions';
 import { costWindows, promotionSetup, readGitopsConfig } from './config';
 import { EntityMirror } from './entities/EntityMirror';
 import { createRouter } from './http/router';
@@ -94,6 +96,7 @@ export const gitopsPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         notifications: notificationService,
         clock: gitopsClockServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, clock, rootConfig } = deps;
@@ -221,64 +224,65 @@ export const gitopsPlugin = createBackendPlugin({
           now: () => Date.now(),
         });
 
-        deps.permissionsRegistry.addPermissions(gitopsPermissions);
-        deps.httpRouter.use(
-          createRouter({
-            ...deps,
-            resolver: entityResolver({
-              httpAuth: deps.httpAuth,
-              catalog: deps.catalog,
-              mirror,
-              access: new EntityAccess({
-                permissions: deps.permissions,
-                logger,
-                now: () => Date.now(),
-                ttlMs: config.permissionCacheSeconds * 1000,
-              }),
-            }),
-            views,
-            history: new HistoryView({
-              store,
-              builder,
-              details,
-              cache: deps.cache,
-              appsOf,
-            }),
-            resources,
-            events: new EventsView({
-              store,
-              builder,
-              appsOf,
-              treeOf,
+        // The routes' pieces: the HTTP API and the actions (for agents) run the same checks.
+        const api = {
+          ...deps,
+          resolver: entityResolver({
+            httpAuth: deps.httpAuth,
+            catalog: deps.catalog,
+            mirror,
+            access: new EntityAccess({
+              permissions: deps.permissions,
+              logger,
               now: () => Date.now(),
+              ttlMs: config.permissionCacheSeconds * 1000,
             }),
-            diffs: new DiffView({
-              store,
-              builder,
-              appsOf,
-              now: () => Date.now(),
-            }),
-            costTrend: new CostTrendView({
-              store,
-              builder,
-              costSources: new Map(sources.costs.map(c => [c.cluster, c])),
-              cache: deps.cache,
-              ttlMs: config.cost.refreshMinutes * 60_000,
-              appsOf,
-            }),
-            rollouts,
-            actions,
-            rolloutActions: new RolloutActions({
-              store,
-              applications: actions,
-              rollouts,
-              treeOf,
-            }),
-            costWindows: windows,
-            environments: config.environments,
-            promotions: promotions?.service,
           }),
-        );
+          views,
+          history: new HistoryView({
+            store,
+            builder,
+            details,
+            cache: deps.cache,
+            appsOf,
+          }),
+          resources,
+          events: new EventsView({
+            store,
+            builder,
+            appsOf,
+            treeOf,
+            now: () => Date.now(),
+          }),
+          diffs: new DiffView({
+            store,
+            builder,
+            appsOf,
+            now: () => Date.now(),
+          }),
+          costTrend: new CostTrendView({
+            store,
+            builder,
+            costSources: new Map(sources.costs.map(c => [c.cluster, c])),
+            cache: deps.cache,
+            ttlMs: config.cost.refreshMinutes * 60_000,
+            appsOf,
+          }),
+          rollouts,
+          actions,
+          rolloutActions: new RolloutActions({
+            store,
+            applications: actions,
+            rollouts,
+            treeOf,
+          }),
+          costWindows: windows,
+          environments: config.environments,
+          promotions: promotions?.service,
+        };
+        deps.permissionsRegistry.addPermissions(gitopsPermissions);
+        registerGitopsActions(api);
+        deps.httpRouter.use(createRouter(api));
         // Liveness probes and the start script call it without a Backstage token.
         deps.httpRouter.addAuthPolicy({
           path: '/health',

@@ -226,6 +226,8 @@ export async function startGitopsBackend(options: {
   clock?: 'fleet' | 'system';
   auditor?: ReturnType<typeof mockServices.auditor.mock>;
   extraFeatures?: BackendFeature[];
+  /** More app config beside `gitops` (e.g. `backend.actions`). */
+  config?: Record<string, unknown>;
 }) {
   const entities = options.entities ?? SEED_ENTITIES;
   const base = options.fleet
@@ -249,7 +251,7 @@ export async function startGitopsBackend(options: {
       gitopsPlugin,
       ...(options.extraFeatures ?? []),
       mockServices.rootConfig.factory({
-        data: gitops ? { gitops } : {},
+        data: { ...options.config, ...(gitops ? { gitops } : {}) },
       }),
       // Cost totals are read on a schedule: the test backend reads them at start.
       scheduler.factory({ includeInitialDelayedTasksOnStartup: true }),
