@@ -169,9 +169,11 @@ describe('notifications from two backend replicas on one database', () => {
       const res = await request(r.server)
         .get(overviewPath('payments-api'))
         .set('authorization', mockCredentials.user.header(OWNER));
-      return (res.body as EntityOverview).environments
-        .find(e => e.name === 'prod')
-        ?.applications.some(a => a.health === 'Degraded');
+      return (
+        (res.body as EntityOverview).environments
+          .find(e => e.name === 'prod')
+          ?.applications.some(a => a.health === 'Degraded') ?? false
+      );
     };
     await waitFor(async () => (await seen(replicas[0])) && seen(replicas[1]));
     await fleet.clock.advance(5 * 60_000);
