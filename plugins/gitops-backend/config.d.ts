@@ -1,3 +1,5 @@
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the GitOps suite. Everything is optional. */
   gitops?: {
@@ -195,28 +197,12 @@ export interface Config {
        * How long an application stays Degraded before its owners are told (default
        * `{ minutes: 5 }`; also ISO 8601 like `PT5M`). @visibility backend
        */
-      degradedGracePeriod?:
-        | string
-        | {
-            days?: number;
-            hours?: number;
-            minutes?: number;
-            seconds?: number;
-            milliseconds?: number;
-          };
+      degradedGracePeriod?: string | HumanDuration;
       /**
        * How long a production application with auto-sync off stays OutOfSync before its owners
        * are told (default `{ minutes: 15 }`). @visibility backend
        */
-      outOfSyncGracePeriod?:
-        | string
-        | {
-            days?: number;
-            hours?: number;
-            minutes?: number;
-            seconds?: number;
-            milliseconds?: number;
-          };
+      outOfSyncGracePeriod?: string | HumanDuration;
       /** Environments that count as production (default `prod`, `production`). @visibility backend */
       productionEnvironments?: string[];
       /**

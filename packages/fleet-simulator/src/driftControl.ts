@@ -26,6 +26,16 @@ export interface DriftControl {
     object: Record<string, unknown>,
     manager?: string,
   ): void;
+  /**
+   * `kubectl set image deployment/<container> <container>=<image>`: the app's Deployment runs
+   * `image` (a tag ending in `-bad` cannot be pulled, so the app goes Degraded) until a sync.
+   */
+  setLiveImage(
+    instance: string,
+    app: string,
+    container: string,
+    image: string,
+  ): void;
 }
 
 export function createDriftControl(instances: ArgoInstance[]): DriftControl {
@@ -46,6 +56,20 @@ export function createDriftControl(instances: ArgoInstance[]): DriftControl {
     addLive(instance, name, object, manager) {
       const { inst, app } = find(instance, name);
       addLive(inst, app, object, manager);
+    },
+    setLiveImage(instance, name, container, image) {
+      const { inst, app } = find(instance, name);
+      patchLive(inst, app, {
+        kind: 'Deployment',
+        name: container,
+        type: 'strategic',
+        patch: {
+          spec: {
+            template: { spec: { containers: [{ name: container, image }] } },
+          },
+        },
+        manager: 'kubectl-client-side-apply',
+      });
     },
   };
 }

@@ -88,7 +88,7 @@ describe('parseGitopsConfig', () => {
       'gitops.notifications.degradedGracePeriod',
     ],
     [
-      { notifications: { outOfSyncGracePeriod: { minutes: 5, weeks: 1 } } },
+      { notifications: { outOfSyncGracePeriod: { minutes: 'five' } } },
       'gitops.notifications.outOfSyncGracePeriod',
     ],
   ])('names the invalid key (%#)', (raw, key) => {

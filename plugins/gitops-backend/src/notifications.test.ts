@@ -11,6 +11,7 @@ import {
   overviewPath,
   startGitopsBackend,
   startTestFleet,
+  useFleetBackend,
   waitFor,
   type GitopsTestBackend,
 } from './__testUtils__/fleetBackend';
@@ -22,25 +23,12 @@ const DEGRADED = `gitops:degraded:${REF}:argocd-prod/payments-api-prod`;
 
 /** `kubectl set image` of payments-api-prod to an image that cannot be pulled. */
 function breakProd(fleet: Fleet) {
-  fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
-    kind: 'Deployment',
-    name: 'payments-api',
-    type: 'strategic',
-    patch: {
-      spec: {
-        template: {
-          spec: {
-            containers: [
-              {
-                name: 'payments-api',
-                image: 'registry.example.com/payments-api:1.3.0-bad',
-              },
-            ],
-          },
-        },
-      },
-    },
-  });
+  fleet.control.setLiveImage(
+    'argocd-prod',
+    'payments-api-prod',
+    'payments-api',
+    'registry.example.com/payments-api:1.3.0-bad',
+  );
 }
 
 /**
@@ -49,21 +37,10 @@ function breakProd(fleet: Fleet) {
  * grace period, and told again when a sync fixes it.
  */
 describe('notifications from the fleet', () => {
-  let fleet: Fleet;
-  let cleanup: () => Promise<void>;
-  let backend: GitopsTestBackend;
-
-  beforeAll(async () => {
-    ({ fleet, cleanup } = await startTestFleet());
-    backend = await startGitopsBackend({ fleet });
-  });
-  afterAll(async () => {
-    await backend.stop();
-    await cleanup();
-  });
+  const env = useFleetBackend();
 
   const prodHealth = async () => {
-    const res = await request(backend.server)
+    const res = await request(env.backend.server)
       .get(overviewPath('payments-api'))
       .set('authorization', mockCredentials.user.header(OWNER));
     const overview = res.body as EntityOverview;
@@ -72,16 +49,17 @@ describe('notifications from the fleet', () => {
       ?.applications.find(a => a.name === 'payments-api-prod')?.health;
   };
   const sentFor = (scope: string) =>
-    backend.notifications.filter(n => n.payload.scope === scope);
-  const due = () => backend.scheduler.triggerTask('gitops-notifications-due');
+    env.backend.notifications.filter(n => n.payload.scope === scope);
+  const due = () =>
+    env.backend.scheduler.triggerTask('gitops-notifications-due');
 
   it('tells the owners of a Degraded prod after 5 minutes, once, and when a sync fixes it', async () => {
-    breakProd(fleet);
+    breakProd(env.fleet);
     await waitFor(async () => (await prodHealth()) === 'Degraded');
     await due();
     expect(sentFor(DEGRADED)).toEqual([]);
 
-    await fleet.clock.advance(5 * 60_000);
+    await env.fleet.clock.advance(5 * 60_000);
     await due();
     await due();
     expect(sentFor(DEGRADED)).toEqual([
@@ -99,33 +77,35 @@ describe('notifications from the fleet', () => {
       },
     ]);
 
-    const sync = await request(backend.server)
+    const sync = await request(env.backend.server)
       .post(
         '/api/gitops/entities/component/default/payments-api/applications/argocd-prod/payments-api-prod/sync',
       )
       .set('authorization', mockCredentials.user.header(OWNER))
       .send({});
     expect(sync.status).toBe(200);
-    await fleet.clock.advance(10_000);
+    await env.fleet.clock.advance(10_000);
     await waitFor(async () => sentFor(DEGRADED).length === 2);
     expect(sentFor(DEGRADED)[1].payload).toMatchObject({
       title: 'payments-api: payments-api-prod recovered in prod',
       severity: 'low',
       metadata: { resolved: true },
     });
-    await fleet.clock.advance(60_000);
+    await env.fleet.clock.advance(60_000);
     await waitFor(async () => (await prodHealth()) === 'Healthy');
     expect(sentFor(DEGRADED)).toHaveLength(2);
   });
 
   it('puts no upstream token or password in any notification', () => {
-    const secrets = (fleet.appConfig() as any).gitops.argocd.instances.flatMap(
+    const secrets = (
+      env.fleet.appConfig() as any
+    ).gitops.argocd.instances.flatMap(
       (i: { token?: string; password?: string }) =>
         [i.token, i.password].filter(Boolean),
     );
     expect(secrets.length).toBeGreaterThan(0);
-    expect(backend.notifications.length).toBeGreaterThan(0);
-    const all = JSON.stringify(backend.notifications);
+    expect(env.backend.notifications.length).toBeGreaterThan(0);
+    const all = JSON.stringify(env.backend.notifications);
     for (const secret of secrets) expect(all).not.toContain(secret);
   });
 });

@@ -221,30 +221,15 @@ describe('drift in the cluster: OutOfSync, self-heal, prune', () => {
 
   it('a live image that cannot be pulled (kubectl set image) makes the app Degraded until a sync puts back what git says', async () => {
     const setImage = (image: string) =>
-      fetch(
-        `${fleet.controlUrl}/control/argocd/argocd-prod/applications/payments-api-prod/live`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            kind: 'Deployment',
-            name: 'payments-api',
-            type: 'strategic',
-            patch: {
-              spec: {
-                template: {
-                  spec: { containers: [{ name: 'payments-api', image }] },
-                },
-              },
-            },
-          }),
-        },
+      fleet.control.setLiveImage(
+        'argocd-prod',
+        'payments-api-prod',
+        'payments-api',
+        image,
       );
     const before = await get(prod, 'payments-api-prod');
     expect(before.status.health.status).toBe('Healthy');
-    expect(
-      (await setImage('registry.example.com/payments-api:1.3.0-bad')).status,
-    ).toBe(200);
+    setImage('registry.example.com/payments-api:1.3.0-bad');
     const broken = await get(prod, 'payments-api-prod');
     expect(broken.status.health).toMatchObject({
       status: 'Degraded',

@@ -359,3 +359,31 @@ export async function finishCanary(
   if (!res.ok) throw new Error(`promote-full of ${app}: HTTP ${res.status}`);
   for (let i = 0; i < 6; i++) await fleet.clock.advance(5_000);
 }
+
+/**
+ * A simulated fleet and the plugin's backend on it for one `describe` block: started in
+ * `beforeAll`, stopped in `afterAll`. Read `env.fleet` and `env.backend` inside the tests.
+ */
+export function useFleetBackend(
+  options: {
+    fleet?: Parameters<typeof startTestFleet>[0];
+    backend?: Omit<Parameters<typeof startGitopsBackend>[0], 'fleet'>;
+  } = {},
+) {
+  const env = {} as { fleet: Fleet; backend: GitopsTestBackend };
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startTestFleet(options.fleet);
+    env.fleet = started.fleet;
+    cleanup = started.cleanup;
+    env.backend = await startGitopsBackend({
+      ...options.backend,
+      fleet: env.fleet,
+    });
+  });
+  afterAll(async () => {
+    await env.backend?.stop();
+    await cleanup?.();
+  });
+  return env;
+}

@@ -1,3 +1,4 @@
+import { durationToMilliseconds } from '@backstage/types';
 import { z } from 'zod';
 
 /** Each kind of condition the plugin tells owners about (also the notification `topic`). */
@@ -12,10 +13,13 @@ export const NOTIFICATION_TOPICS = [
 ] as const;
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 
-/** A duration as Backstage config writes it: `{ minutes: 5 }`, or ISO 8601 (`PT5M`). */
+/** A duration as Backstage config writes it (HumanDuration: `{ minutes: 5 }`), or ISO 8601 (`PT5M`). */
 const duration = z.union([
   z
     .object({
+      years: z.number().nonnegative().optional(),
+      months: z.number().nonnegative().optional(),
+      weeks: z.number().nonnegative().optional(),
       days: z.number().nonnegative().optional(),
       hours: z.number().nonnegative().optional(),
       minutes: z.number().nonnegative().optional(),
@@ -45,14 +49,7 @@ export function durationMs(d: z.infer<typeof duration>): number {
       1000
     );
   }
-  return (
-    ((d.days ?? 0) * 86_400 +
-      (d.hours ?? 0) * 3_600 +
-      (d.minutes ?? 0) * 60 +
-      (d.seconds ?? 0)) *
-      1000 +
-    (d.milliseconds ?? 0)
-  );
+  return durationToMilliseconds(d);
 }
 
 const DEFAULT_TOPICS: NotificationTopic[] = [...NOTIFICATION_TOPICS];

@@ -1,39 +1,22 @@
 import type { EntityEvents } from '@internal/backstage-plugin-gitops-common';
-import type { Fleet } from '@internal/fleet-simulator';
 import request from 'supertest';
-import {
-  startGitopsBackend,
-  startTestFleet,
-  waitFor,
-  type GitopsTestBackend,
-} from '../__testUtils__/fleetBackend';
+import { useFleetBackend, waitFor } from '../__testUtils__/fleetBackend';
 
 jest.setTimeout(60_000);
 
 const EVENTS = '/api/gitops/entities/component/default/payments-api/events';
 
 describe('GET …/events against the simulated Argo CD', () => {
-  let fleet: Fleet;
-  let cleanup: () => Promise<void>;
-  let backend: GitopsTestBackend;
+  const env = useFleetBackend();
 
-  beforeAll(async () => {
-    ({ fleet, cleanup } = await startTestFleet());
-    backend = await startGitopsBackend({ fleet });
-  });
-  afterAll(async () => {
-    await backend.stop();
-    await cleanup();
-  });
-
-  const get = (path: string) => request(backend.server).get(path);
+  const get = (path: string) => request(env.backend.server).get(path);
 
   it("serves an application's events newest first, then from its cache", async () => {
-    const prod = fleet.internals.instances[1];
+    const prod = env.fleet.internals.instances[1];
     await prod.startSync(prod.apps.get('payments-api-prod')!, {
       initiatedBy: { username: 'alice' },
     });
-    await fleet.clock.advance(20_000);
+    await env.fleet.clock.advance(20_000);
     const path = `${EVENTS}?application=argocd-prod/payments-api-prod`;
     let body: EntityEvents | undefined;
     // The store hears of the sync through the stream: wait until its version moved.
@@ -57,10 +40,10 @@ describe('GET …/events against the simulated Argo CD', () => {
     const seen = events.map(e => e.lastSeen ?? '');
     expect([...seen].sort().reverse()).toEqual(seen);
 
-    fleet.control.resetCounts();
+    env.fleet.control.resetCounts();
     expect((await get(path)).status).toBe(200);
-    const argoCalls = Object.values(fleet.control.counts().argo).flatMap(c =>
-      Object.entries(c).filter(([route]) => route.includes('/events')),
+    const argoCalls = Object.values(env.fleet.control.counts().argo).flatMap(
+      c => Object.entries(c).filter(([route]) => route.includes('/events')),
     );
     expect(argoCalls).toEqual([]);
   });
@@ -78,8 +61,8 @@ describe('GET …/events against the simulated Argo CD', () => {
   });
 
   it("lists a degraded application's unhealthy resources, worst first, with their health messages", async () => {
-    fleet.control.resetCounts();
-    const res = await request(backend.server).get(
+    env.fleet.control.resetCounts();
+    const res = await request(env.backend.server).get(
       '/api/gitops/entities/component/default/chores-api/events?application=argocd-main/chores-api-staging',
     );
     expect(res.status).toBe(200);
@@ -106,7 +89,7 @@ describe('GET …/events against the simulated Argo CD', () => {
     );
     // The application's own events and those of its unhealthy Pods (as Argo CD's endpoint
     // takes them: resourceName, resourceNamespace, resourceUID).
-    const calls = Object.values(fleet.control.counts().argo)
+    const calls = Object.values(env.fleet.control.counts().argo)
       .flatMap(c => Object.entries(c))
       .filter(([route]) => route.includes('/events'))
       .reduce((sum, [, n]) => sum + Number(n), 0);

@@ -2,19 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { EntityDiffs } from '@internal/backstage-plugin-gitops-common';
-import {
-  commitToFleet,
-  replaceInFile,
-  type Fleet,
-} from '@internal/fleet-simulator';
+import { commitToFleet, replaceInFile } from '@internal/fleet-simulator';
 import request from 'supertest';
 import { parse, stringify } from 'yaml';
 import {
   OWNER,
-  startGitopsBackend,
-  startTestFleet,
+  useFleetBackend,
   waitFor,
-  type GitopsTestBackend,
 } from '../../__testUtils__/fleetBackend';
 
 jest.setTimeout(60_000);
@@ -22,20 +16,9 @@ jest.setTimeout(60_000);
 const DIFF = '/api/gitops/entities/component/default/payments-api/diff';
 
 describe('GET …/diff against the simulated Argo CD', () => {
-  let fleet: Fleet;
-  let cleanup: () => Promise<void>;
-  let backend: GitopsTestBackend;
+  const env = useFleetBackend();
 
-  beforeAll(async () => {
-    ({ fleet, cleanup } = await startTestFleet());
-    backend = await startGitopsBackend({ fleet });
-  });
-  afterAll(async () => {
-    await backend.stop();
-    await cleanup();
-  });
-
-  const get = (p: string) => request(backend.server).get(p);
+  const get = (p: string) => request(env.backend.server).get(p);
 
   const prodDiff = async () =>
     (await get(`${DIFF}?application=argocd-prod/payments-api-prod`))
@@ -63,14 +46,14 @@ describe('GET …/diff against the simulated Argo CD', () => {
     expect(prod.resources[0].diff).toMatch(/^\+.*payments-api:1\.3\.1$/m);
     expect(prod.resources[0].diff).not.toMatch(/^[-+]\s*name:/m);
 
-    await commitToFleet(fleet, 'payments-api 1.4.0 to prod', dir =>
+    await commitToFleet(env.fleet, 'payments-api 1.4.0 to prod', dir =>
       replaceInFile(
         path.join(dir, 'apps/payments-api/overlays/prod/kustomization.yaml'),
         /newTag: .*/,
         'newTag: 1.4.0',
       ),
     );
-    await fleet.control.pollGit();
+    await env.fleet.control.pollGit();
     // Argo CD's refresh moves the application's version, so the kept diff is not served again.
     await waitFor(async () =>
       (
@@ -104,7 +87,7 @@ describe('GET …/diff against the simulated Argo CD', () => {
 
   it('shows a drift of the live state, but none on the fields ignoreDifferences names (pointer, jq path)', async () => {
     await commitToFleet(
-      fleet,
+      env.fleet,
       'payments-api prod: HPA owns replicas',
       async dir => {
         const file = path.join(dir, 'argocd/apps/payments-api-prod.yaml');
@@ -120,10 +103,10 @@ describe('GET …/diff against the simulated Argo CD', () => {
         await fs.writeFile(file, stringify(app));
       },
     );
-    await fleet.control.pollGit();
+    await env.fleet.control.pollGit();
     // `kubectl scale` and `kubectl rollout restart` on the ignored fields, and an edit of a value
     // git holds (a label git doesn't hold would not count: Argo's diff is three-way).
-    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+    env.fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
       group: 'apps',
       kind: 'Deployment',
       name: 'payments-api',
@@ -140,7 +123,7 @@ describe('GET …/diff against the simulated Argo CD', () => {
         },
       },
     });
-    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+    env.fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
       kind: 'ConfigMap',
       name: 'payments-api-config',
       patch: { data: { ENVIRONMENT: 'staging' } },
@@ -163,15 +146,15 @@ describe('GET …/diff against the simulated Argo CD', () => {
     // Kept while the application does not change: reopening asks Argo CD nothing; the next
     // drift's stream event makes the next read ask again.
     const managedCalls = () =>
-      Object.values(fleet.control.counts().argo)
+      Object.values(env.fleet.control.counts().argo)
         .flatMap(c => Object.entries(c))
         .filter(([route]) => route.includes('/managed-resources'))
         .reduce((sum, [, n]) => sum + Number(n), 0);
-    fleet.control.resetCounts();
+    env.fleet.control.resetCounts();
     await prodDiff();
     await prodDiff();
     expect(managedCalls()).toBe(0);
-    fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
+    env.fleet.control.patchLive('argocd-prod', 'payments-api-prod', {
       kind: 'ConfigMap',
       name: 'payments-api-config',
       patch: { data: { ENVIRONMENT: 'qa' } },
@@ -187,7 +170,7 @@ describe('GET …/diff against the simulated Argo CD', () => {
   });
 
   it('lists a live resource git does not hold as a prune, which a sync with prune deletes', async () => {
-    fleet.control.addLive('argocd-prod', 'payments-api-prod', {
+    env.fleet.control.addLive('argocd-prod', 'payments-api-prod', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'payments-api-leftover' },
@@ -198,20 +181,20 @@ describe('GET …/diff against the simulated Argo CD', () => {
         (await prodResource('ConfigMap', 'payments-api-leftover'))?.action ===
         'prune',
     );
-    const res = await request(backend.server)
+    const res = await request(env.backend.server)
       .post(
         '/api/gitops/entities/component/default/payments-api/applications/argocd-prod/payments-api-prod/sync',
       )
       .set('authorization', mockCredentials.user.header(OWNER))
       .send({ prune: true });
     expect(res.status).toBe(200);
-    await fleet.clock.advance(20_000);
+    await env.fleet.clock.advance(20_000);
     await waitFor(
       async () =>
         !(await prodResource('ConfigMap', 'payments-api-leftover')) &&
         !(await prodResource('Deployment', 'payments-api')),
     );
-    const app = fleet.internals.instances[1].apps.get('payments-api-prod')!;
+    const app = env.fleet.internals.instances[1].apps.get('payments-api-prod')!;
     expect(JSON.stringify(app.live)).not.toContain('payments-api-leftover');
   });
 });
