@@ -94,6 +94,14 @@ export function imageRef(d: Desired, service: string): string | undefined {
   return `${d.image ?? `registry.example.com/${service}`}:${d.tag}`;
 }
 
+/** `registry/name:tag` → its name and tag (none without a tag). */
+export function splitImage(ref: string | undefined) {
+  if (!ref) return undefined;
+  const at = ref.lastIndexOf(':');
+  if (at <= ref.lastIndexOf('/')) return { image: ref, tag: undefined };
+  return { image: ref.slice(0, at), tag: ref.slice(at + 1) };
+}
+
 /** status.resources[]: what Argo lists as the app's managed resources. */
 export function managedResources(
   app: SimApp,

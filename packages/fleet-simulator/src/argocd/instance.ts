@@ -5,6 +5,7 @@ import { SeedDeployment } from '../seed/seedRepo';
 import {
   SimApp,
   imageRef,
+  splitImage,
   iso,
   managedResources,
   sourceType,
@@ -394,12 +395,4 @@ export class ArgoInstance {
     }
     this.events.removeAllListeners();
   }
-}
-
-/** `registry/name:tag` → its name and tag (none without a tag). */
-function splitImage(ref: string | undefined) {
-  if (!ref) return undefined;
-  const at = ref.lastIndexOf(':');
-  if (at <= ref.lastIndexOf('/')) return { image: ref, tag: undefined };
-  return { image: ref.slice(0, at), tag: ref.slice(at + 1) };
 }
