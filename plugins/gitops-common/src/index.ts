@@ -13,4 +13,6 @@ export * from './overview';
 export * from './diff';
 export * from './rollouts';
 export * from './promotions';
+export * from './estate';
+export * from './dora';
 export * from './routes';
