@@ -4,6 +4,8 @@
  * close, rollback, history). Times are ISO-8601 strings.
  */
 
+import type { SourceStatus } from './overview';
+
 /** Where a promotion is in its life. @public */
 export type PromotionState =
   | 'previewed'
@@ -144,4 +146,36 @@ export type PromotionListResponse = {
   /** False when the portal has no gitops repository: promotions are not configured (not an error). */
   configured: boolean;
   items: PromotionRecord[];
+};
+
+/**
+ * `GET .../version-cost?environment=staging&version=1.4.0`: what the environment costs per day
+ * at a version compared with the version it ran before, from the cost engine's daily allocation
+ * and the deployment record (the Promote dialog shows it for the source environment).
+ *
+ * @public
+ */
+export type VersionCost = {
+  entityRef: string;
+  environment: string;
+  version: string;
+  /**
+   * `ok`: both figures are known; `not-enough-data`: the version (or the one before) ran less
+   * than a full day in the cost window; `no-cost`: no cost engine answered for the environment.
+   */
+  state: 'ok' | 'not-enough-data' | 'no-cost';
+  /** Why, when not `ok`. */
+  reason?: string;
+  currency?: string;
+  /** When the environment started running the version. */
+  since?: string;
+  /** Mean daily cost over the full days the version ran. */
+  perDay?: number;
+  days?: number;
+  previousVersion?: string;
+  previousPerDay?: number;
+  previousDays?: number;
+  /** `perDay / previousPerDay - 1` (0.12 is +12 % per day). */
+  change?: number;
+  sources: SourceStatus[];
 };

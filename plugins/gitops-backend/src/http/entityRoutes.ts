@@ -8,6 +8,7 @@ import type { EntityViews, OverviewView } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { ResourcesView } from '../views/resources';
 import type { RolloutsView } from '../views/rollouts/RolloutsView';
+import { VersionCostView } from '../views/versionCost';
 import { sendJson } from './cachedJson';
 import type { EntityContext, EntityResolver } from './entityContext';
 import { parse, windowField } from './parse';
@@ -51,8 +52,8 @@ export function permissionsOf(context: EntityContext): EntityPermissions {
 /**
  * The read routes of an entity page: the overview (stored bytes plus the caller's
  * permissions: one request for the whole page), the tab's history, resources and cost trend,
- * and the events, the diff and the Argo Rollouts of its applications (asked when a person
- * opens them).
+ * the events, the diff and the Argo Rollouts of its applications (asked when a person
+ * opens them), and what a version costs in an environment (the Promote dialog).
  * Each answer carries an ETag; `If-None-Match` gets a 304.
  */
 export function entityRoutes(
@@ -135,6 +136,30 @@ export function entityRoutes(
       query.application,
     );
     sendJson(req, res, JSON.stringify(rollouts));
+  });
+
+  // What the source environment of a promotion costs per day at its version (Promote dialog).
+  const versionCost = new VersionCostView({
+    history: deps.history,
+    costTrend: deps.costTrend,
+    window: defaultWindow,
+    now: () => Date.now(),
+  });
+  const versionCostQuery = z
+    .object({
+      environment: z.string().min(1).max(63),
+      version: z.string().min(1).max(128),
+    })
+    .strict();
+  router.get(`${ENTITY_BASE}/version-cost`, async (req, res) => {
+    const query = parse(versionCostQuery, req.query, 'query');
+    const context = await deps.resolve(req);
+    const answer = await versionCost.versionCost(
+      context.entity,
+      query.environment,
+      query.version,
+    );
+    sendJson(req, res, JSON.stringify(answer));
   });
 
   router.get(`${ENTITY_BASE}/cost-trend`, async (req, res) => {
