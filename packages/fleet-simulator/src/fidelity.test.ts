@@ -168,7 +168,7 @@ describe('fidelity against the upstream contracts', () => {
       );
     }
     const app = (await prod.get('/api/v1/applications/payments-api-prod')).body;
-    const rev = app.status.history[1].revision; // the 1.3.0 promotion, tagged in the seed
+    const rev = app.status.history.at(-1).revision; // the 1.3.0 promotion, tagged in the seed
     const meta = (
       await prod.get(
         `/api/v1/applications/payments-api-prod/revisions/${rev}/metadata`,

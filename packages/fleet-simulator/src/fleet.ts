@@ -91,7 +91,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const tlsPending =
     opts.tls ?? DEFAULT_TLS ? generateFleetTls({ host }) : undefined;
   tlsPending?.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
-  const seeded = await seedRepo(dir, clock.now());
+  const seeded = await seedRepo(dir, clock.now(), seedNum);
   let tls: Fleet['tls'];
   let serviceTls: ServiceTls | undefined;
   if (tlsPending) {

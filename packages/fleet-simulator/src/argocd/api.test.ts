@@ -139,7 +139,8 @@ describe('Argo CD API', () => {
       ),
     ).toEqual(['chores-api-staging', 'schedule-bot-staging']);
     expect(await names('selector=synthetic')).toHaveLength(4);
-    expect((await names('selector=!synthetic')).length).toBe(7);
+    // dev and staging of the four seeded services, and the app-of-apps.
+    expect((await names('selector=!synthetic')).length).toBe(9);
     expect(
       await names(
         'projects=payments&projects=household&selector=environment%3Dstaging',
@@ -147,6 +148,7 @@ describe('Argo CD API', () => {
     ).toEqual([
       'chores-api-staging',
       'payments-api-staging',
+      'payments-ledger-staging',
       'schedule-bot-staging',
     ]);
     expect(await names('name=root')).toEqual(['root']);

@@ -110,11 +110,15 @@ describe('Argo CD stream faults', () => {
   it('malformedEvents puts a broken line before each event', async () => {
     await fleet.control.setFault('argocd-main', { malformedEvents: true });
     const s = open('selector=app%3Dpayments-api');
-    const text = await s.waitFor(
-      t => t.split('\n').filter(l => l.startsWith('data: ')).length >= 4,
-    );
+    // Whole lines only: an event (with ~90 days of history) may arrive in several chunks.
+    const dataLines = (t: string) =>
+      t
+        .split('\n')
+        .slice(0, -1)
+        .filter(l => l.startsWith('data: '));
+    const text = await s.waitFor(t => dataLines(t).length >= 4);
     s.close();
-    const lines = text.split('\n').filter(l => l.startsWith('data: '));
+    const lines = dataLines(text);
     const parses = lines.map(l => {
       try {
         JSON.parse(l.slice(6));

@@ -222,6 +222,7 @@ describe('allocation queries (aggregate, accumulate, step, filter)', () => {
     // OpenCost takes the same language.
     expect(await names('namespace~:"payments"', oc)).toEqual([
       'payments-api-prod',
+      'payments-ledger-prod',
     ]);
   });
 

@@ -41,7 +41,7 @@ export function git(
     ...args,
   ];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       full,
       { cwd: opts.cwd, env, maxBuffer: 64 * 1024 * 1024 },
@@ -53,5 +53,6 @@ export function git(
         else resolve(stdout);
       },
     );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

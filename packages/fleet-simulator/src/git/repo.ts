@@ -67,16 +67,17 @@ export class GitRepo {
     if (!sha) return undefined;
     const cached = this.commitCache.get(sha);
     if (cached) return cached;
+    // One process per commit: its tags come from the decorations (%D), as `tag: <name>`.
     const out = await git(
-      ['log', '-1', '--format=%an <%ae>%x00%aI%x00%B', sha],
+      ['log', '-1', '--format=%an <%ae>%x00%aI%x00%D%x00%B', sha],
       { cwd: this.bareRepoPath },
     );
-    const [author, date, message] = out.split('\0');
-    const tags = (
-      await git(['tag', '--points-at', sha], { cwd: this.bareRepoPath })
-    )
-      .split('\n')
-      .filter(Boolean);
+    const [author, date, refs, message] = out.split('\0');
+    const tags = refs
+      .split(', ')
+      .filter(r => r.startsWith('tag: '))
+      .map(r => r.slice('tag: '.length))
+      .sort();
     const info = {
       sha,
       author,

@@ -20,18 +20,47 @@ export interface Registry {
 
 const y = (v: unknown) => stringify(v, { lineWidth: 0 });
 
-/** Renders the whole seed tree (path → content) for a given version state. */
+/**
+ * Renders the whole seed tree (path → content) for a given version state. `memo` (one per
+ * repository being written) keeps the files of inputs rendered before: a commit changes one
+ * service, so the ~150 commits of the seed history render each service's files only when it does.
+ */
 export function renderTree(
   versions: Versions,
   repoURL: string,
   registry: Registry,
+  memo = new Map<string, Record<string, string>>(),
 ): Record<string, string> {
+  const once = (key: string, render: () => Record<string, string>) => {
+    let files = memo.get(key);
+    if (!files) memo.set(key, (files = render()));
+    return files;
+  };
+  const files: Record<string, string> = {
+    ...once(`apps:${repoURL}`, () => appFiles(repoURL)),
+    'registry/versions.yaml': y(registry),
+  };
+  for (const svc of SERVICES) {
+    const v = versions[svc.name] ?? {};
+    Object.assign(
+      files,
+      once(`${svc.name}:${JSON.stringify(v)}`, () =>
+        svc.kind === 'kustomize' ? kustomizeFiles(svc, v) : helmFiles(svc, v),
+      ),
+    );
+  }
+  return files;
+}
+
+/** What does not depend on versions: the README, app-of-apps, projects and child apps. */
+function appFiles(repoURL: string): Record<string, string> {
   const files: Record<string, string> = {
     'README.md':
-      '# gitops\n\nDeployment state for payments-api, chores-api and schedule-bot.\n' +
+      `# gitops\n\nDeployment state for ${SERVICES.map(s => s.name).join(
+        ', ',
+      )}.\n` +
       'Argo CD app-of-apps: `argocd/root.yaml` owns `argocd/apps/*.yaml`.\n',
     'argocd/root.yaml': y(rootApp(repoURL)),
-    'registry/versions.yaml': y(registry),
   };
   for (const project of new Set(SERVICES.map(s => s.project))) {
     files[`argocd/projects/${project}.yaml`] = y(appProject(project, repoURL));
@@ -42,9 +71,6 @@ export function renderTree(
         childApp(svc, env, repoURL),
       );
     }
-    if (svc.kind === 'kustomize')
-      Object.assign(files, kustomizeFiles(svc, versions[svc.name] ?? {}));
-    else Object.assign(files, helmFiles(svc, versions[svc.name] ?? {}));
   }
   return files;
 }
@@ -104,6 +130,9 @@ function rootApp(repoURL: string) {
   };
 }
 
+/** `spec.revisionHistoryLimit` of the seeded services' Applications (covers the backfill). */
+export const SEEDED_REVISION_HISTORY_LIMIT = 100;
+
 export function childApp(svc: ServiceSeed, env: Env, repoURL: string) {
   const policy = ENV_POLICY[env];
   const source: Record<string, unknown> =
@@ -136,6 +165,8 @@ export function childApp(svc: ServiceSeed, env: Env, repoURL: string) {
     },
     spec: {
       project: svc.project,
+      // Argo keeps 10 history entries by default; the team keeps its ~90 days of deployments.
+      revisionHistoryLimit: SEEDED_REVISION_HISTORY_LIMIT,
       source,
       destination: {
         server: 'https://kubernetes.default.svc',

@@ -1,6 +1,7 @@
 /**
- * The seed gitops repository: three services in three environments, kept as a list of
- * commits so the repository has a realistic history (authors, messages, dates, tags).
+ * The seed gitops repository: four services in three environments, kept as a list of
+ * commits so the repository has a realistic history (authors, messages, dates, tags). These are
+ * the newest ten days, which set the current state; backfill.ts generates the 80 days before.
  */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type Env = (typeof ENVIRONMENTS)[number];
@@ -36,6 +37,13 @@ export const SERVICES: ServiceSeed[] = [
     team: 'household',
     project: 'household',
     port: 3000,
+  },
+  {
+    name: 'payments-ledger',
+    kind: 'kustomize',
+    team: 'payments',
+    project: 'payments',
+    port: 8080,
   },
 ];
 
@@ -89,23 +97,40 @@ export interface SeedCommit {
   notDeployed?: string[];
   /** Apps whose Rollout canary of this commit still waits at its first `pause: {}`. */
   pausedCanary?: string[];
+  /** Who synced the commit's manual (prod) apps, and when (default `admin`, 45 min later). */
+  syncedBy?: { username: string; afterMinutes: number };
 }
 
-const alice = { name: 'Alice Moreau', email: 'alice@example.com' };
-const bob = { name: 'Bob Okafor', email: 'bob@example.com' };
-const carol = { name: 'Carol Tan', email: 'carol@example.com' };
-const ci = { name: 'release-bot', email: 'release-bot@example.com' };
+/**
+ * An Argo CD rollback (`argocd app rollback`): the app redeploys the revision of its previous
+ * history entry; git is left as it was, so the app is OutOfSync until a commit catches up.
+ */
+export interface SeedRollback {
+  hoursAgo: number;
+  rollback: string;
+  username: string;
+}
+
+export type SeedEvent = SeedCommit | SeedRollback;
+
+export const isRollback = (e: SeedEvent): e is SeedRollback => 'rollback' in e;
+
+export const alice = { name: 'Alice Moreau', email: 'alice@example.com' };
+export const bob = { name: 'Bob Okafor', email: 'bob@example.com' };
+export const carol = { name: 'Carol Tan', email: 'carol@example.com' };
+export const ci = { name: 'release-bot', email: 'release-bot@example.com' };
 
 export const SEED_COMMITS: SeedCommit[] = [
   {
     hoursAgo: 240,
     author: alice,
     message:
-      'Bootstrap gitops repo: payments-api, chores-api, schedule-bot with app-of-apps',
+      'Release train: payments-api 1.2.0, chores-api 2.0.0, schedule-bot 0.8.0, payments-ledger 0.4.0 to all environments',
     set: {
       'payments-api': { dev: '1.2.0', staging: '1.2.0', prod: '1.2.0' },
       'chores-api': { dev: '2.0.0', staging: '2.0.0', prod: '2.0.0' },
       'schedule-bot': { dev: '0.8.0', staging: '0.8.0', prod: '0.8.0' },
+      'payments-ledger': { dev: '0.4.0', staging: '0.4.0', prod: '0.4.0' },
     },
   },
   {
@@ -153,10 +178,22 @@ export const SEED_COMMITS: SeedCommit[] = [
     set: { 'chores-api': { dev: '2.1.0' } },
   },
   {
+    hoursAgo: 44,
+    author: ci,
+    message: 'payments-ledger: deploy 0.5.0 to dev',
+    set: { 'payments-ledger': { dev: '0.5.0' } },
+  },
+  {
     hoursAgo: 26,
     author: alice,
     message: 'chores-api: promote 2.1.0-bad to staging',
     set: { 'chores-api': { staging: '2.1.0-bad' } },
+  },
+  {
+    hoursAgo: 20,
+    author: alice,
+    message: 'payments-ledger: promote 0.5.0-bad to staging',
+    set: { 'payments-ledger': { staging: '0.5.0-bad' } },
   },
   {
     hoursAgo: 3,
