@@ -32,6 +32,7 @@ import { gitopsClockServiceRef } from './util/clock';
 import { AppDetails } from './views/AppDetails';
 import { CostTrendView } from './views/costTrend';
 import { EntityViews } from './views/EntityViews';
+import { createEstates } from './views/estate/createEstates';
 import { HistoryView } from './views/history';
 import { OverviewBuilder } from './views/overviewBuilder';
 import { EventsView } from './views/events';
@@ -146,6 +147,18 @@ export const gitopsPlugin = createBackendPlugin({
         mirror.onChange(change => views.onEntity(change));
         const signals = new EntitySignals(deps);
         views.onChanged(refs => refs.forEach(ref => void signals.publish(ref)));
+        // Group and system pages: their estate's answer, kept as their members' views change.
+        const estate = createEstates({
+          config,
+          windows,
+          store,
+          costSources: sources.costs,
+          views,
+          mirror,
+          now,
+          logger,
+          publish: ref => void signals.publish(ref),
+        });
         const notify = await createNotifications({
           ...deps,
           config: config.notifications,
@@ -173,6 +186,10 @@ export const gitopsPlugin = createBackendPlugin({
                 );
                 // Open pages of the entity refresh their promotions.
                 void signals.publish(p.entityRef);
+                // And those of its groups and systems (their estate lists approvals).
+                for (const ref of estate.membership.estatesOf(p.entityRef)) {
+                  void signals.publish(ref);
+                }
                 void notify.onPromotionEvent?.({ type, promotion: p, actor });
               },
             })
@@ -279,6 +296,8 @@ export const gitopsPlugin = createBackendPlugin({
           costWindows: windows,
           environments: config.environments,
           promotions: promotions?.service,
+          estates: estate.estates,
+          membership: estate.membership,
         };
         deps.permissionsRegistry.addPermissions(gitopsPermissions);
         registerGitopsActions(api);

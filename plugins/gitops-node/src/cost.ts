@@ -12,6 +12,12 @@ export type CostRow = {
   total: number;
   /** totalEfficiency × total, to average efficiencies weighted by cost. */
   efficiencyWeighted?: number;
+  /**
+   * Set on a totals row of what the engine reports apart from workloads (no namespace): its
+   * idle capacity (`__idle__`), or what it could not allocate to a cost label value
+   * (`__unallocated__`). Shown apart on the estate's cost, never in a service's row.
+   */
+  apart?: 'idle' | 'unallocated';
 };
 
 /**

@@ -40,6 +40,7 @@ const PERMISSIONS = {
 
 type Name = keyof typeof PERMISSIONS;
 const NAMES = Object.keys(PERMISSIONS) as Name[];
+const READ_INDEX = NAMES.indexOf('read');
 
 export type EntityDecisions = { read: boolean } & EntityPermissions;
 
@@ -97,6 +98,40 @@ export class EntityAccess {
       );
       unknownRules.forEach((name, i) => {
         out[name] = answers[i].result === AuthorizeResult.ALLOW;
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Whether the user may read each entity in the catalog (an estate's members): the policy's
+   * cached answer applied to each entity, only the read decision; the permission backend is
+   * asked, once for all of them, only for the entities a condition it has rules for decides.
+   */
+  async canRead(
+    credentials: BackstageCredentials,
+    entities: Entity[],
+  ): Promise<boolean[]> {
+    const read = (await this.policyDecisions(credentials))[READ_INDEX];
+    const out: boolean[] = [];
+    const unknownRules: number[] = [];
+    entities.forEach((entity, i) => {
+      try {
+        out[i] = applyConditions(read, entity);
+      } catch {
+        unknownRules.push(i);
+      }
+    });
+    if (unknownRules.length > 0) {
+      const answers = await this.deps.permissions.authorize(
+        unknownRules.map(i => ({
+          permission: PERMISSIONS.read,
+          resourceRef: stringifyEntityRef(entities[i]),
+        })),
+        { credentials },
+      );
+      unknownRules.forEach((index, i) => {
+        out[index] = answers[i].result === AuthorizeResult.ALLOW;
       });
     }
     return out;

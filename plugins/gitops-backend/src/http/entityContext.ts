@@ -54,14 +54,22 @@ export function entityResolver(deps: {
     if (!entity) throw new NotFoundError(`Entity ${wanted} not found`);
     // An annotated entity the mirror has not read yet (a new one): read the catalog soon.
     if (hasWorkloads(workloadSpecOf(entity))) deps.mirror.refreshSoon();
+    const decisions = await deps.access.decide(credentials, entity);
+    // The catalog read with the caller's credentials already filters; the same decision here
+    // keeps a catalog that does not (a module's, a test's) from showing more.
+    if (!decisions.read) throw new NotFoundError(`Entity ${wanted} not found`);
     return {
       entity,
       ref: stringifyEntityRef(entity),
       credentials,
-      decisions: await deps.access.decide(credentials, entity),
+      decisions,
       mirrored: false,
     };
   };
+
+  /** Which of `entities` (mirrored ones, e.g. an estate's members) the caller may read. */
+  const readable = (credentials: BackstageCredentials, entities: Entity[]) =>
+    deps.access.canRead(credentials, entities);
 
   /** The entity of a request's path (`/entities/:kind/:namespace/:name/...`). */
   const fromRequest = async (req: express.Request): Promise<EntityContext> => {
@@ -70,7 +78,7 @@ export function entityResolver(deps: {
     return byRef(credentials, stringifyEntityRef(params));
   };
 
-  return { byRef, fromRequest };
+  return { byRef, fromRequest, readable };
 }
 
 export type EntityResolver = ReturnType<typeof entityResolver>;

@@ -15,12 +15,15 @@ import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { EventsView } from '../views/events';
 import type { DiffView } from '../views/diff/DiffView';
+import type { EstateMembership } from '../entities/membership';
+import type { EstateViews } from '../views/estate/EstateViews';
 import type { ResourcesView } from '../views/resources';
 import type { RolloutsView } from '../views/rollouts/RolloutsView';
 import { applicationRoutes } from './applicationRoutes';
 import { auditedActions } from './audited';
 import type { EntityResolver } from './entityContext';
 import { entityRoutes } from './entityRoutes';
+import { estateRoutes } from './estateRoutes';
 import { promotionRoutes } from './promotionRoutes';
 import { rolloutRoutes } from './rolloutRoutes';
 
@@ -45,6 +48,9 @@ export type RouterOptions = {
   environments: string[];
   /** Undefined when promotion is off (no `gitops.repository`). */
   promotions?: PromotionService;
+  /** The estates of groups and systems, and who their members are. */
+  estates: EstateViews;
+  membership: EstateMembership;
 };
 
 /**
@@ -71,5 +77,6 @@ export function createRouter(options: RouterOptions): express.Router {
     audited,
   });
   promotionRoutes(router, { ...options, audited });
+  estateRoutes(router, options);
   return router;
 }

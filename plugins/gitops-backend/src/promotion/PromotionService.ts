@@ -11,6 +11,7 @@ import {
   type PromotionResult,
   type PromotionServiceOptions,
 } from './promotionContext';
+import { OPEN } from './promotionStates';
 import { rollbackPromotion } from './rollbackPromotion';
 import { awaitingSync, markSynced } from './syncTracking';
 import type { Actor, AppState, PromotionRecord } from './types';
@@ -118,6 +119,14 @@ export class PromotionService {
     entityRefs?: Iterable<string>,
   ): Promise<Array<{ entityRef: string; env: string }>> {
     return awaitingSync(this.ctx, entityRefs);
+  }
+
+  /**
+   * Every promotion waiting in a pull request for an approval (one query, whatever the number
+   * of entities: the estate pages filter it to their services), oldest first.
+   */
+  waiting(): Promise<PromotionRecord[]> {
+    return this.ctx.store.findByStates(OPEN);
   }
 
   /** Promotions and rollbacks of an entity, newest first (previews left out). */

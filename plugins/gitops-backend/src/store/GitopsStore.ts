@@ -18,17 +18,25 @@ export type CostTotals = {
   currency: string;
   labelKey: string;
   byNamespace: Map<string, CostRow[]>;
+  /** What the engine reported apart from workloads (idle capacity, unallocated), when it did. */
+  apart?: { idle?: number; unallocated?: number };
 };
 
 export const costKey = (cluster: string, window: string) =>
   `${cluster}@${window}`;
 
 export function costTotals(
-  base: Omit<CostTotals, 'byNamespace'>,
+  base: Omit<CostTotals, 'byNamespace' | 'apart'>,
   rows: CostRow[],
 ): CostTotals {
   const byNamespace = new Map<string, CostRow[]>();
+  let apart: CostTotals['apart'];
   for (const row of rows) {
+    if (row.apart) {
+      apart ??= {};
+      apart[row.apart] = (apart[row.apart] ?? 0) + row.total;
+      continue;
+    }
     if (!row.namespace) continue;
     let list = byNamespace.get(row.namespace);
     if (!list) byNamespace.set(interned(row.namespace), (list = []));
@@ -38,7 +46,7 @@ export function costTotals(
   for (const [namespace, list] of byNamespace) {
     byNamespace.set(namespace, list.slice());
   }
-  return { ...base, byNamespace };
+  return { ...base, byNamespace, ...(apart ? { apart } : {}) };
 }
 
 /**

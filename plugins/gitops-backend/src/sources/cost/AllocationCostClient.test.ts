@@ -68,6 +68,20 @@ describe('AllocationFolder', () => {
     ]);
   });
 
+  it('sums idle and what no cost label value holds apart, for totals only', () => {
+    const folder = new AllocationFolder('app', false);
+    for (const [key, value] of Object.entries(body.data[0]!)) {
+      folder.add(key, allocationSchema.parse(value));
+    }
+    expect(folder.apartRows()).toEqual([
+      expect.objectContaining({ apart: 'idle', total: 100 }),
+      expect.objectContaining({ apart: 'unallocated', total: 1 }),
+    ]);
+    const daily = new AllocationFolder('app', true);
+    daily.add('__idle__', allocationSchema.parse(body.data[0]!.__idle__));
+    expect(daily.apartRows()).toEqual([]);
+  });
+
   it('keeps one row per day for a trend', () => {
     const rows = fold(body, 'app', true).filter(r => r.label);
     expect(rows.map(r => [r.date, r.total])).toEqual([

@@ -19,10 +19,12 @@ export const sanitizeLabelKey = (key: string) =>
 
 /**
  * Folds allocations aggregated by `namespace,label:<key>` into rows per (namespace, label
- * value), and per day when `daily` (one set per `step=1d`). Idle and unallocated are skipped.
+ * value), and per day when `daily` (one set per `step=1d`). Idle and unallocated are skipped
+ * here; `apartRows` sums them per kind (what the estate shows apart).
  */
 export class AllocationFolder {
   private readonly rows = new Map<string, CostRow>();
+  private readonly apart = new Map<'idle' | 'unallocated', CostRow>();
   private readonly sanitized: string;
 
   constructor(
@@ -33,9 +35,17 @@ export class AllocationFolder {
   }
 
   add(key: string, alloc: Allocation) {
-    if (IDLE.has(key)) return;
     const [keyNs, ...rest] = key.split('/');
     const keyLabel = rest.join('/');
+    if (key === '__idle__') {
+      this.addApart('idle', alloc);
+      return;
+    }
+    // Not allocated to a namespace or to a cost label value (e.g. kube-system's workloads).
+    if (IDLE.has(keyNs) || IDLE.has(keyLabel)) {
+      this.addApart('unallocated', alloc);
+      if (IDLE.has(key)) return;
+    }
     const namespace =
       alloc.properties?.namespace ?? (IDLE.has(keyNs) ? undefined : keyNs);
     const label =
@@ -59,36 +69,49 @@ export class AllocationFolder {
       };
       this.rows.set(id, row);
     }
-    const cpu =
-      n(alloc.cpuCost) + n(alloc.cpuCostAdjustment) + n(alloc.gpuCost);
-    const ram = n(alloc.ramCost) + n(alloc.ramCostAdjustment);
-    const pv = n(alloc.pvCost) + n(alloc.pvCostAdjustment);
-    const network =
-      n(alloc.networkCost) +
-      n(alloc.networkCostAdjustment) +
-      n(alloc.loadBalancerCost);
-    const total =
-      alloc.totalCost !== null && alloc.totalCost !== undefined
-        ? n(alloc.totalCost)
-        : cpu +
-          ram +
-          pv +
-          network +
-          n(alloc.sharedCost) +
-          n(alloc.externalCost);
-    row.cpu += cpu;
-    row.ram += ram;
-    row.pv += pv;
-    row.network += network;
-    row.total += total;
-    if (typeof alloc.totalEfficiency === 'number') {
-      row.efficiencyWeighted =
-        (row.efficiencyWeighted ?? 0) + alloc.totalEfficiency * total;
-    }
+    addCosts(row, alloc);
   }
 
   result(): CostRow[] {
     return [...this.rows.values()];
+  }
+
+  /** Idle and unallocated over the whole answer, one row each (totals only, no namespace). */
+  apartRows(): CostRow[] {
+    return this.daily ? [] : [...this.apart.values()];
+  }
+
+  private addApart(kind: 'idle' | 'unallocated', alloc: Allocation) {
+    if (this.daily) return;
+    let row = this.apart.get(kind);
+    if (!row) {
+      row = { apart: kind, cpu: 0, ram: 0, pv: 0, network: 0, total: 0 };
+      this.apart.set(kind, row);
+    }
+    addCosts(row, alloc);
+  }
+}
+
+function addCosts(row: CostRow, alloc: Allocation) {
+  const cpu = n(alloc.cpuCost) + n(alloc.cpuCostAdjustment) + n(alloc.gpuCost);
+  const ram = n(alloc.ramCost) + n(alloc.ramCostAdjustment);
+  const pv = n(alloc.pvCost) + n(alloc.pvCostAdjustment);
+  const network =
+    n(alloc.networkCost) +
+    n(alloc.networkCostAdjustment) +
+    n(alloc.loadBalancerCost);
+  const total =
+    alloc.totalCost !== null && alloc.totalCost !== undefined
+      ? n(alloc.totalCost)
+      : cpu + ram + pv + network + n(alloc.sharedCost) + n(alloc.externalCost);
+  row.cpu += cpu;
+  row.ram += ram;
+  row.pv += pv;
+  row.network += network;
+  row.total += total;
+  if (typeof alloc.totalEfficiency === 'number') {
+    row.efficiencyWeighted =
+      (row.efficiencyWeighted ?? 0) + alloc.totalEfficiency * total;
   }
 }
 
@@ -131,6 +154,8 @@ export class AllocationCostClient implements CostSource {
         window: options.window,
         aggregate: `namespace,label:${sanitizeLabelKey(this.labelKey)}`,
         accumulate: 'true',
+        // Kubecost reports idle by default, OpenCost on request: the estate shows it apart.
+        ...(this.config.type === 'opencost' ? { includeIdle: 'true' } : {}),
       },
       false,
       options.signal,
@@ -216,6 +241,6 @@ export class AllocationCostClient implements CostSource {
     if (typeof code === 'number' && code !== 200) {
       throw new UpstreamError(`${where} answered code ${code}`, code);
     }
-    return folder.result();
+    return [...folder.result(), ...folder.apartRows()];
   }
 }
