@@ -12,8 +12,18 @@ export { EntityGitopsSyncCard } from './components/EntityGitopsSyncCard';
 export { EntityGitopsCostCard } from './components/EntityGitopsCostCard';
 export { EntityGitopsBackupCard } from './components/EntityGitopsBackupCard';
 export { EntityGitopsContent } from './components/EntityGitopsContent';
+// Group and System pages (the DORA card also fits a service page).
+export { EntityGitopsEstateCard } from './components/EntityGitopsEstateCard';
+export { EntityGitopsEstateCostCard } from './components/EntityGitopsEstateCostCard';
+export { EntityGitopsEstateBackupCard } from './components/EntityGitopsEstateBackupCard';
+export { EntityGitopsDoraCard } from './components/EntityGitopsDoraCard';
 export { gitopsApiRef, GitopsClient } from './api';
-export type { GitopsApi, ApplicationAction } from './api';
+export type {
+  GitopsApi,
+  ApplicationAction,
+  DoraDays,
+  EstateCostCsv,
+} from './api';
 export {
   isGitopsAvailable,
   GITOPS_ANNOTATIONS,

@@ -10,6 +10,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { GitopsClient, gitopsApiRef } from './api';
+import { isEstateEntity } from './components/EntityGitopsEstateCard/isEstateEntity';
 
 /** Cards and tab show on services; without the annotation they explain what to add. */
 const isService = (entity: Entity) =>
@@ -82,6 +83,74 @@ export const entityGitopsBackupCard = EntityCardBlueprint.make({
   },
 });
 
+/** Group and System pages: every service × environment, failing first, approvals waiting. */
+export const entityGitopsEstateCard = EntityCardBlueprint.make({
+  name: 'estate',
+  params: {
+    filter: isEstateEntity,
+    type: 'content',
+    loader: () =>
+      import('./components/EntityGitopsEstateCard').then(m => (
+        <m.EntityGitopsEstateCard />
+      )),
+  },
+});
+
+/** Group and System pages: cost per service and environment, for chargeback (CSV). */
+export const entityGitopsEstateCostCard = EntityCardBlueprint.make({
+  name: 'estate-cost',
+  params: {
+    filter: isEstateEntity,
+    type: 'content',
+    loader: () =>
+      import('./components/EntityGitopsEstateCostCard').then(m => (
+        <m.EntityGitopsEstateCostCard />
+      )),
+  },
+});
+
+/** Group and System pages: uncovered prod namespaces, worst RPO, last failed backups. */
+export const entityGitopsEstateBackupCard = EntityCardBlueprint.make({
+  name: 'estate-backup',
+  params: {
+    filter: isEstateEntity,
+    // Beside the group's profile, in the page's side column.
+    type: 'info',
+    loader: () =>
+      import('./components/EntityGitopsEstateBackupCard').then(m => (
+        <m.EntityGitopsEstateBackupCard />
+      )),
+  },
+});
+
+/** Group and System pages: the team's or system's DORA figures. */
+export const entityGitopsDoraCard = EntityCardBlueprint.make({
+  name: 'dora',
+  params: {
+    filter: isEstateEntity,
+    // Beside the group's profile, in the page's side column.
+    type: 'info',
+    loader: () =>
+      import('./components/EntityGitopsDoraCard').then(m => (
+        <m.EntityGitopsDoraCard />
+      )),
+  },
+});
+
+/** A service's DORA figures. */
+export const entityGitopsServiceDoraCard = EntityCardBlueprint.make({
+  name: 'service-dora',
+  // The GitOps tab shows it; enable it on the overview with `entity-card:gitops/service-dora: true`.
+  disabled: true,
+  params: {
+    filter: isService,
+    loader: () =>
+      import('./components/EntityGitopsDoraCard').then(m => (
+        <m.EntityGitopsDoraCard />
+      )),
+  },
+});
+
 /** The GitOps tab of the entity page. */
 export const entityGitopsContent = EntityContentBlueprint.make({
   name: 'gitops',
@@ -109,6 +178,11 @@ export const gitopsPlugin = createFrontendPlugin({
     entityGitopsSyncCard,
     entityGitopsCostCard,
     entityGitopsBackupCard,
+    entityGitopsEstateCard,
+    entityGitopsEstateCostCard,
+    entityGitopsEstateBackupCard,
+    entityGitopsDoraCard,
+    entityGitopsServiceDoraCard,
     entityGitopsContent,
   ],
 });

@@ -1,11 +1,16 @@
 import { ReactElement } from 'react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { alertApiRef, type AlertApi } from '@backstage/core-plugin-api';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import type {
+  DoraFigures,
   EntityCostTrend,
+  EntityEstate,
   EntityDiffs,
   EntityEvents,
   EntityHistory,
@@ -20,6 +25,11 @@ import {
   paymentsEntity,
   paymentsOverview,
 } from './fixtures';
+import {
+  doraFigures,
+  teamPaymentsCostTrend,
+  teamPaymentsEstate,
+} from './estateFixtures';
 
 /** A GitopsApi whose methods are jest mocks, answering with the fixture by default. */
 export function mockGitopsApi(
@@ -86,6 +96,30 @@ export function mockGitopsApi(
       }),
     ),
     approvePromotion: jest.fn(),
+    getEstate: jest.fn(
+      async (
+        _entity: CompoundEntityRef,
+        _options: { window: string },
+      ): Promise<EntityEstate> => teamPaymentsEstate(),
+    ),
+    getEstateCostTrend: jest.fn(
+      async (
+        _entity: CompoundEntityRef,
+        options: { window: string },
+      ): Promise<EntityCostTrend> => teamPaymentsCostTrend(options.window),
+    ),
+    getEstateCostCsv: jest.fn(
+      async (_entity: CompoundEntityRef, options: { window: string }) => ({
+        blob: new Blob(['service,environment,total\n'], { type: 'text/csv' }),
+        filename: `team-payments-cost-${options.window}.csv`,
+      }),
+    ),
+    getDora: jest.fn(
+      async (
+        _entity: CompoundEntityRef,
+        options: { days: 30 | 90 },
+      ): Promise<DoraFigures> => doraFigures(options.days),
+    ),
   };
 }
 
@@ -130,5 +164,7 @@ export function renderWithGitops(
         {element}
       </EntityProvider>
     </TestApiProvider>,
+    // Links to other entities (the estate's services) need the catalog's entity route.
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }

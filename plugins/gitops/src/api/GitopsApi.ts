@@ -2,7 +2,9 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ApplicationActionResponse,
+  DoraFigures,
   EntityCostTrend,
+  EntityEstate,
   EntityDiffs,
   EntityEvents,
   EntityHistory,
@@ -87,7 +89,36 @@ export interface GitopsApi {
   /** `configured: false` (with no items) when the portal has no gitops repository. */
   listPromotions(entity: CompoundEntityRef): Promise<PromotionListResponse>;
   approvePromotion(id: string): Promise<PromotionRecord>;
+  /**
+   * The estate of a Group or a System: its services × environments, approvals, cost over
+   * `window` (e.g. `30d`) and backups, in one answer shared by the estate cards of the page.
+   */
+  getEstate(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EntityEstate>;
+  /** The daily cost of the estate per environment, summed over its services (on demand). */
+  getEstateCostTrend(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EntityCostTrend>;
+  /** The chargeback export (`.../estate/cost.csv`), read with the user's token. */
+  getEstateCostCsv(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EstateCostCsv>;
+  /** DORA figures of a service, a team (Group) or a System over 30 or 90 days. */
+  getDora(
+    entity: CompoundEntityRef,
+    options: { days: DoraDays },
+  ): Promise<DoraFigures>;
 }
+
+/** The windows DORA figures are computed over. @public */
+export type DoraDays = 30 | 90;
+
+/** The chargeback CSV and the file name the backend suggests. @public */
+export type EstateCostCsv = { blob: Blob; filename: string };
 
 /** @public */
 export const gitopsApiRef = createApiRef<GitopsApi>({ id: 'plugin.gitops' });

@@ -8,6 +8,10 @@ import {
   promotedCanary,
   scheduleBotRollouts,
 } from '../__testUtils__/fixtures';
+import {
+  doraFigures,
+  teamPaymentsEstate,
+} from '../__testUtils__/estateFixtures';
 
 const server = setupServer();
 const base = 'http://backstage.test/api/gitops';
@@ -211,6 +215,123 @@ describe('GitopsClient', () => {
         body: '{}',
       },
     ]);
+  });
+
+  const group = { kind: 'Group', namespace: 'default', name: 'team-payments' };
+
+  it('reads the estate of a group for a window, and its daily cost', async () => {
+    const urls: URL[] = [];
+    server.use(
+      http.get(
+        `${base}/entities/group/default/team-payments/estate`,
+        ({ request }) => {
+          urls.push(new URL(request.url));
+          return HttpResponse.json(teamPaymentsEstate());
+        },
+      ),
+      http.get(
+        `${base}/entities/group/default/team-payments/estate/cost-trend`,
+        ({ request }) => {
+          urls.push(new URL(request.url));
+          return HttpResponse.json({
+            ...paymentsCostTrend('7d'),
+            entityRef: 'group:default/team-payments',
+          });
+        },
+      ),
+    );
+    const estate = await client.getEstate(group, { window: '30d' });
+    expect(estate.services.map(s => s.entityRef)).toContain(
+      'component:default/payments-api',
+    );
+    await client.getEstateCostTrend(group, { window: '7d' });
+    expect(urls.map(u => `${u.pathname}${u.search}`)).toEqual([
+      '/api/gitops/entities/group/default/team-payments/estate?window=30d',
+      '/api/gitops/entities/group/default/team-payments/estate/cost-trend?window=7d',
+    ]);
+  });
+
+  it('downloads the chargeback CSV with the user token, named as the backend says', async () => {
+    let auth: string | null = null;
+    server.use(
+      http.get(
+        `${base}/entities/group/default/team-payments/estate/cost.csv`,
+        ({ request }) => {
+          auth = request.headers.get('authorization');
+          return new HttpResponse(
+            'service,environment,total\npayments-api,prod,400\n',
+            {
+              headers: {
+                'Content-Type': 'text/csv; charset=utf-8',
+                'Content-Disposition':
+                  'attachment; filename="team-payments-cost-30d.csv"',
+              },
+            },
+          );
+        },
+      ),
+    );
+    const csv = await client.getEstateCostCsv(group, { window: '30d' });
+    expect(auth).toBe('Bearer user-token');
+    expect(csv.filename).toBe('team-payments-cost-30d.csv');
+    expect(await csv.blob.text()).toBe(
+      'service,environment,total\npayments-api,prod,400\n',
+    );
+  });
+
+  it('names the CSV itself without a Content-Disposition, and fails on an error answer', async () => {
+    server.use(
+      http.get(
+        `${base}/entities/system/default/payments/estate/cost.csv`,
+        () =>
+          new HttpResponse('service\n', {
+            headers: { 'Content-Type': 'text/csv' },
+          }),
+      ),
+      http.get(
+        `${base}/entities/group/default/team-payments/estate/cost.csv`,
+        () =>
+          HttpResponse.json(
+            {
+              error: {
+                name: 'InputError',
+                message: 'query.window: not a window',
+              },
+              request: { method: 'GET', url: '/estate/cost.csv' },
+              response: { statusCode: 400 },
+            },
+            { status: 400 },
+          ),
+      ),
+    );
+    const csv = await client.getEstateCostCsv(
+      { kind: 'System', namespace: 'default', name: 'payments' },
+      { window: '7d' },
+    );
+    expect(csv.filename).toBe('payments-cost-7d.csv');
+    await expect(
+      client.getEstateCostCsv(group, { window: 'x' }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      response: { status: 400 },
+    });
+  });
+
+  it('reads DORA figures for 30 or 90 days', async () => {
+    const days: Array<string | null> = [];
+    server.use(
+      http.get(
+        `${base}/entities/component/default/payments-api/dora`,
+        ({ request }) => {
+          const asked = new URL(request.url).searchParams.get('days');
+          days.push(asked);
+          return HttpResponse.json(doraFigures(Number(asked)));
+        },
+      ),
+    );
+    expect((await client.getDora(entity, { days: 90 })).days).toBe(90);
+    await client.getDora(entity, { days: 30 });
+    expect(days).toEqual(['90', '30']);
   });
 
   it("keeps Argo CD's reason of a refused rollout action in the ResponseError", async () => {

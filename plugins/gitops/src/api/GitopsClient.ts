@@ -3,7 +3,9 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type {
   ApplicationActionResponse,
+  DoraFigures,
   EntityCostTrend,
+  EntityEstate,
   EntityDiffs,
   EntityEvents,
   EntityHistory,
@@ -20,9 +22,16 @@ import type {
 import { gitopsEntityPath } from '@internal/backstage-plugin-gitops-common';
 import type {
   ApplicationAction,
+  DoraDays,
+  EstateCostCsv,
   GitopsApi,
   RolloutActionRequest,
 } from './GitopsApi';
+
+/** `attachment; filename="team-payments-cost-30d.csv"` → the file name. */
+function attachmentFilename(disposition: string | null): string | undefined {
+  return disposition?.match(/filename="?([^";]+)"?/)?.[1];
+}
 
 /**
  * The default {@link GitopsApi}: `discoveryApi` finds the backend, `fetchApi` adds the token.
@@ -155,6 +164,62 @@ export class GitopsClient implements GitopsApi {
 
   approvePromotion(id: string): Promise<PromotionRecord> {
     return this.post(`/promotions/${encodeURIComponent(id)}/approve`, {});
+  }
+
+  getEstate(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EntityEstate> {
+    return this.request(
+      `${gitopsEntityPath(entity)}/estate?window=${encodeURIComponent(
+        options.window,
+      )}`,
+    );
+  }
+
+  getEstateCostTrend(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EntityCostTrend> {
+    return this.request(
+      `${gitopsEntityPath(
+        entity,
+      )}/estate/cost-trend?window=${encodeURIComponent(options.window)}`,
+    );
+  }
+
+  async getEstateCostCsv(
+    entity: CompoundEntityRef,
+    options: { window: string },
+  ): Promise<EstateCostCsv> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
+    // Through fetchApi, which adds the user's token: a plain link to the URL would not carry it.
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}${gitopsEntityPath(
+        entity,
+      )}/estate/cost.csv?window=${encodeURIComponent(options.window)}`,
+      { headers: { Accept: 'text/csv' } },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return {
+      blob: await response.blob(),
+      // Cross-origin (frontend and backend on two ports) the header is hidden unless CORS exposes
+      // it: the fallback is the backend's own naming.
+      filename:
+        attachmentFilename(response.headers.get('content-disposition')) ??
+        `${entity.name}-cost-${options.window}.csv`,
+    };
+  }
+
+  getDora(
+    entity: CompoundEntityRef,
+    options: { days: DoraDays },
+  ): Promise<DoraFigures> {
+    return this.request(
+      `${gitopsEntityPath(entity)}/dora?days=${options.days}`,
+    );
   }
 
   private post<T>(path: string, body: object): Promise<T> {

@@ -3,5 +3,7 @@ export type {
   GitopsApi,
   ApplicationAction,
   RolloutActionRequest,
+  DoraDays,
+  EstateCostCsv,
 } from './GitopsApi';
 export { GitopsClient } from './GitopsClient';

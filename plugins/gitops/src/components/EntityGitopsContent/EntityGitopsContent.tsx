@@ -5,6 +5,7 @@ import { EntityGitopsSyncCard } from '../EntityGitopsSyncCard';
 import { EntityGitopsCostCard } from '../EntityGitopsCostCard';
 import { EntityGitopsBackupCard } from '../EntityGitopsBackupCard';
 import { DeploymentHistory } from '../DeploymentHistory';
+import { EntityGitopsDoraCard } from '../EntityGitopsDoraCard';
 import { ResourceTree } from '../ResourceTree';
 import { PromotionsList } from '../PromotionsList';
 import { RolloutCanary } from '../RolloutCanary';
@@ -12,8 +13,8 @@ import { RequireGitopsAnnotations } from '../GitopsCardStates';
 
 /**
  * The GitOps tab: the environment matrix, the applications with their actions, the canaries of
- * their Argo Rollouts (only when there are some), deployment history, the resource tree, cost and
- * backups.
+ * their Argo Rollouts (only when there are some), deployment history and the DORA figures drawn
+ * from it, the resource tree, cost and backups.
  *
  * @public
  */
@@ -39,6 +40,9 @@ export const EntityGitopsContent = () => (
         </Grid>
         <Grid item xs={12}>
           <DeploymentHistory />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityGitopsDoraCard />
         </Grid>
         <Grid item xs={12} md={6}>
           <ResourceTree />

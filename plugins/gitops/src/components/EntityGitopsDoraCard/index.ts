@@ -1,0 +1,1 @@
+export { EntityGitopsDoraCard } from './EntityGitopsDoraCard';

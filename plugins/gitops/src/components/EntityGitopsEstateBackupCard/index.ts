@@ -1,0 +1,1 @@
+export { EntityGitopsEstateBackupCard } from './EntityGitopsEstateBackupCard';

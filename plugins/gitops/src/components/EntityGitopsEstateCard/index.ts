@@ -1,0 +1,3 @@
+export { EntityGitopsEstateCard } from './EntityGitopsEstateCard';
+export { EstateStates, RequireEstateEntity } from './EstateStates';
+export { isEstateEntity } from './isEstateEntity';

@@ -1,0 +1,1 @@
+export { EntityGitopsEstateCostCard } from './EntityGitopsEstateCostCard';

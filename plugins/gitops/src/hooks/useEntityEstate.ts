@@ -1,0 +1,51 @@
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { gitopsApiRef } from '../api';
+import {
+  DEFAULT_ESTATE_WINDOW,
+  EstateStore,
+  estateStoreFor,
+} from './estateStore';
+import { useEntitySignal } from './useEntitySignal';
+
+/**
+ * The estate of the page's Group or System, shared by its estate cards and kept live: one
+ * request on mount, then a reload whenever the backend signals on the group's (or system's)
+ * channel that one of its services' views changed. No polling.
+ */
+export function useEntityEstate(options?: { window?: string }) {
+  const { entity } = useEntity();
+  const api = useApi(gitopsApiRef);
+  const store = estateStoreFor(api);
+  const ref = getCompoundEntityRef(entity);
+  const window = options?.window ?? DEFAULT_ESTATE_WINDOW;
+  const key = EstateStore.key(ref, window);
+
+  const state = useSyncExternalStore(
+    useCallback(listener => store.subscribe(key, listener), [store, key]),
+    () => store.getState(key),
+  );
+
+  // ref is rebuilt each render; the key captures it and the window.
+  /* eslint-disable react-hooks/exhaustive-deps */
+  const load = useCallback(() => store.load(key, ref, window), [store, key]);
+  const refresh = useCallback(
+    () => store.refresh(key, ref, window),
+    [store, key],
+  );
+  /* eslint-enable react-hooks/exhaustive-deps */
+
+  useEffect(() => {
+    // Joins the read another card of the page started already.
+    if (!store.getState(key).value) load();
+  }, [store, key, load]);
+
+  const { lastSignal } = useEntitySignal();
+  useEffect(() => {
+    if (lastSignal) refresh();
+  }, [lastSignal, refresh]);
+
+  return { ...state, reload: load };
+}
