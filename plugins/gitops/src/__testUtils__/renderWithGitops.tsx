@@ -18,6 +18,7 @@ import type {
   EntityResources,
   EntityRollouts,
   PromotionListResponse,
+  VersionCost,
 } from '@internal/backstage-plugin-gitops-common';
 import { GitopsApi, gitopsApiRef } from '../api';
 import {
@@ -87,6 +88,19 @@ export function mockGitopsApi(
       }),
     ),
     runRolloutAction: jest.fn(),
+    // A version that ran less than a day, as right after a promotion.
+    getVersionCost: jest.fn(
+      async (
+        _entity: CompoundEntityRef,
+        options: { environment: string; version: string },
+      ): Promise<VersionCost> => ({
+        entityRef: 'component:default/payments-api',
+        ...options,
+        state: 'not-enough-data',
+        reason: `${options.version} has run less than a full day`,
+        sources: [],
+      }),
+    ),
     previewPromotion: jest.fn(),
     createPromotion: jest.fn(),
     listPromotions: jest.fn(

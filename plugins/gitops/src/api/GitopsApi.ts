@@ -19,6 +19,7 @@ import type {
   RolloutActionName,
   RolloutActionResponse,
   SyncOptions,
+  VersionCost,
 } from '@internal/backstage-plugin-gitops-common';
 
 /** An Argo CD action a person can trigger from the portal. @public */
@@ -77,6 +78,14 @@ export interface GitopsApi {
     entity: CompoundEntityRef,
     request: RolloutActionRequest,
   ): Promise<RolloutActionResponse>;
+  /**
+   * What `environment` costs per day at `version` against the version it ran before (the
+   * Promote dialog's "+12 % per day in staging since 1.4.0").
+   */
+  getVersionCost(
+    entity: CompoundEntityRef,
+    options: { environment: string; version: string },
+  ): Promise<VersionCost>;
   /** The exact git change and the gates of a promotion, without making it. */
   previewPromotion(
     entity: CompoundEntityRef,

@@ -18,6 +18,7 @@ import type {
   PromotionRequest,
   EntityRollouts,
   RolloutActionResponse,
+  VersionCost,
 } from '@internal/backstage-plugin-gitops-common';
 import { gitopsEntityPath } from '@internal/backstage-plugin-gitops-common';
 import type {
@@ -78,6 +79,14 @@ export class GitopsClient implements GitopsApi {
         options.window,
       )}`,
     );
+  }
+
+  getVersionCost(
+    entity: CompoundEntityRef,
+    options: { environment: string; version: string },
+  ): Promise<VersionCost> {
+    const query = new URLSearchParams(options);
+    return this.request(`${gitopsEntityPath(entity)}/version-cost?${query}`);
   }
 
   getEvents(

@@ -101,6 +101,63 @@ describe('PromoteDialog', () => {
     );
   });
 
+  it('tells what the source environment costs per day at the version, against the one before', async () => {
+    const api = mockGitopsApi();
+    api.previewPromotion.mockResolvedValue(preview());
+    api.getVersionCost.mockResolvedValue({
+      entityRef: 'component:default/payments-api',
+      environment: 'dev',
+      version: '1.4.0',
+      state: 'ok',
+      currency: 'USD',
+      since: '2026-11-20T10:00:00Z',
+      perDay: 11.2,
+      days: 3,
+      previousVersion: '1.3.2',
+      previousPerDay: 10,
+      previousDays: 6,
+      change: 0.12,
+      sources: [],
+    });
+    const dialog = await openDialog(api);
+    expect(
+      await within(dialog).findByLabelText('Cost of the version'),
+    ).toHaveTextContent(
+      '+12 % per day in dev since 1.4.0 ($11 a day, against $10 at 1.3.2).',
+    );
+    expect(api.getVersionCost).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'payments-api' },
+      { environment: 'dev', version: '1.4.0' },
+    );
+  });
+
+  it('says "not enough data" for a version that ran less than a day', async () => {
+    const api = mockGitopsApi();
+    api.previewPromotion.mockResolvedValue(preview());
+    const dialog = await openDialog(api);
+    expect(
+      await within(dialog).findByLabelText('Cost of the version'),
+    ).toHaveTextContent(
+      'Cost of 1.4.0 in dev: not enough data (1.4.0 has run less than a full day).',
+    );
+  });
+
+  it('a cost engine down only blanks the cost line', async () => {
+    const api = mockGitopsApi();
+    api.previewPromotion.mockResolvedValue(preview());
+    api.getVersionCost.mockRejectedValue(new Error('cost engine unreachable'));
+    const dialog = await openDialog(api);
+    expect(
+      await within(dialog).findByLabelText('Cost of the version'),
+    ).toHaveTextContent(
+      'Cost of 1.4.0 in dev unavailable: cost engine unreachable',
+    );
+    expect(within(dialog).getByLabelText('Gates')).toBeInTheDocument();
+    expect(
+      within(dialog).getByRole('button', { name: 'Promote' }),
+    ).toBeEnabled();
+  });
+
   it('asks for approval where the environment is gated', async () => {
     const api = mockGitopsApi();
     api.previewPromotion.mockResolvedValue(

@@ -20,6 +20,7 @@ import { gitopsApiRef } from '../../api';
 import { overviewStoreFor, OverviewStore } from '../../hooks/overviewStore';
 import { shortRevision } from '../../format';
 import { GateStatusLabel } from './GateStatusLabel';
+import { VersionCostLine } from './VersionCostLine';
 
 const Gates = ({ gates }: { gates: GateResult[] }) => (
   <Box component="ul" pl={2} my={1} aria-label="Gates">
@@ -138,6 +139,11 @@ export const PromoteDialog = (props: {
             : `a branch that another owner approves`}
           .
         </Typography>
+        <VersionCostLine
+          entity={ref}
+          environment={p.from}
+          version={p.version}
+        />
         <Gates gates={p.gates} />
         {p.waiting && (
           <Typography color="error">
