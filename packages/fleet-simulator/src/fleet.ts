@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { FleetClock, SimClock } from './clock';
 import { GitRepo } from './git/repo';
-import { seedRepo } from './seed/seedRepo';
+import { DEFAULT_SEED, seedRepo } from './seed/seedRepo';
 import { ArgoInstance, ArgoBehaviour } from './argocd/instance';
 import { ArgoAuth } from './argocd/auth';
 import { argoApp } from './argocd/server';
@@ -72,7 +72,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const dir = path.resolve(opts.dir);
   await fs.mkdir(dir, { recursive: true });
   const host = opts.host ?? '127.0.0.1';
-  const seedNum = opts.seed ?? 42;
+  const seedNum = opts.seed ?? DEFAULT_SEED;
   const clock = new SimClock(opts.clock ?? 'real', opts.startTime);
   const behaviour: ArgoBehaviour = {
     syncDurationMs: 4000,

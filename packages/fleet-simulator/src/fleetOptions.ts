@@ -37,7 +37,7 @@ export interface FleetOptions {
   kube?: { watchWindow?: number; bookmarkIntervalMs?: number };
   /** Clusters whose BackupStorageLocation starts Unavailable. */
   unavailableBackupLocations?: string[];
-  /** Seed for all deterministic variation (costs, backups, fault sampling). */
+  /** Seed for all deterministic variation (costs, backups, fault sampling, the backfilled history). */
   seed?: number;
   /**
    * Serve every Argo CD, cost and kube API over HTTPS with a throwaway CA generated at start
