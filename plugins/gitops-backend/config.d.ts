@@ -9,6 +9,12 @@ export interface Config {
      */
     environments?: string[];
     /**
+     * Environments that count as production (default `prod`, `production`): the DORA figures
+     * and the notifications' severities.
+     * @visibility backend
+     */
+    productionEnvironments?: string[];
+    /**
      * Label on Argo CD applications naming their environment (default `environment`); without
      * it the environment comes from an `-<env>` suffix of the app name or destination namespace.
      * @visibility backend
@@ -203,7 +209,10 @@ export interface Config {
        * are told (default `{ minutes: 15 }`). @visibility backend
        */
       outOfSyncGracePeriod?: string | HumanDuration;
-      /** Environments that count as production (default `prod`, `production`). @visibility backend */
+      /**
+       * Deprecated: set `gitops.productionEnvironments`. When set, it still wins for
+       * notifications. @visibility backend
+       */
       productionEnvironments?: string[];
       /**
        * More new or cleared conditions of one entity at once than this (default 3) go out as

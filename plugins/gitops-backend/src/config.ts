@@ -7,7 +7,10 @@ import {
   type PromotionSettings,
 } from './promotion/policy';
 import type { PullRequestsConfig } from './promotion/pullRequestProviderFor';
-import { notificationsConfigSchema } from './notifications/config';
+import {
+  DEFAULT_PRODUCTION_ENVIRONMENTS,
+  notificationsConfigSchema,
+} from './notifications/config';
 import { checkTlsConfig, tlsConfigFields } from './tlsConfig';
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
@@ -129,11 +132,42 @@ const windowSchema = nonEmpty.regex(
   'must be a duration like 7d or 24h, or today/week/month',
 );
 
-export const gitopsConfigSchema = z.object({
+/**
+ * Notifications read the production environments from `gitops.productionEnvironments`, unless
+ * an older config still sets `gitops.notifications.productionEnvironments`.
+ */
+function withProductionEnvironments(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const block = raw as Record<string, unknown>;
+  const notifications = block.notifications;
+  if (
+    block.productionEnvironments === undefined ||
+    (notifications !== undefined &&
+      (typeof notifications !== 'object' ||
+        notifications === null ||
+        'productionEnvironments' in notifications))
+  ) {
+    return raw;
+  }
+  return {
+    ...block,
+    notifications: {
+      ...(notifications as object | undefined),
+      productionEnvironments: block.productionEnvironments,
+    },
+  };
+}
+
+const gitopsConfigFields = z.object({
   environments: z
     .array(name)
     .min(1)
     .default([...DEFAULT_ENVIRONMENTS]),
+  /** Environments that count as production: DORA figures, notifications' severities. */
+  productionEnvironments: z
+    .array(name)
+    .min(1)
+    .default([...DEFAULT_PRODUCTION_ENVIRONMENTS]),
   environmentLabel: nonEmpty.default('environment'),
   /** How often the annotated entities are read again from the catalog (a delta read). */
   catalogRefreshSeconds: z.number().int().min(1).max(3_600).default(30),
@@ -197,6 +231,11 @@ export const gitopsConfigSchema = z.object({
     })
     .optional(),
 });
+
+export const gitopsConfigSchema = z.preprocess(
+  withProductionEnvironments,
+  gitopsConfigFields,
+);
 
 /** Every cost window kept in the snapshot: the default first. */
 export function costWindows(config: GitopsConfig): string[] {

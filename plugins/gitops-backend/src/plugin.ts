@@ -33,13 +33,13 @@ import { AppDetails } from './views/AppDetails';
 import { CostTrendView } from './views/costTrend';
 import { EntityViews } from './views/EntityViews';
 import { createEstates } from './views/estate/createEstates';
-import { HistoryView } from './views/history';
 import { OverviewBuilder } from './views/overviewBuilder';
 import { EventsView } from './views/events';
 import { DiffView } from './views/diff/DiffView';
 import { ResourcesView } from './views/resources';
 import { RolloutsView } from './views/rollouts/RolloutsView';
 import { createNotifications } from './wiring/notifications';
+import { createDeploymentRecord } from './wiring/record';
 import {
   createPromotions,
   type PullRequestProviderOverride,
@@ -206,6 +206,20 @@ export const gitopsPlugin = createBackendPlugin({
           );
         }
 
+        // The deployment record: history beyond Argo CD's limit, and the DORA figures.
+        const record = await createDeploymentRecord({
+          ...deps,
+          config,
+          store,
+          views,
+          mirror,
+          builder,
+          details,
+          appsOf,
+          now,
+          promotions: promotions?.service,
+        });
+
         await scheduleCostTotals({
           sources: sources.costs,
           windows,
@@ -256,13 +270,8 @@ export const gitopsPlugin = createBackendPlugin({
             }),
           }),
           views,
-          history: new HistoryView({
-            store,
-            builder,
-            details,
-            cache: deps.cache,
-            appsOf,
-          }),
+          history: record.history,
+          dora: record.dora,
           resources,
           events: new EventsView({
             store,

@@ -15,12 +15,14 @@ import type { EntityViews } from '../views/EntityViews';
 import type { HistoryView } from '../views/history';
 import type { EventsView } from '../views/events';
 import type { DiffView } from '../views/diff/DiffView';
+import type { DoraView } from '../views/dora/DoraView';
 import type { EstateMembership } from '../entities/membership';
 import type { EstateViews } from '../views/estate/EstateViews';
 import type { ResourcesView } from '../views/resources';
 import type { RolloutsView } from '../views/rollouts/RolloutsView';
 import { applicationRoutes } from './applicationRoutes';
 import { auditedActions } from './audited';
+import { doraRoutes } from './doraRoutes';
 import type { EntityResolver } from './entityContext';
 import { entityRoutes } from './entityRoutes';
 import { estateRoutes } from './estateRoutes';
@@ -35,6 +37,8 @@ export type RouterOptions = {
   resolver: EntityResolver;
   views: EntityViews;
   history: HistoryView;
+  /** DORA figures of a Component, Group or System, from the deployment record. */
+  dora: DoraView;
   resources: ResourcesView;
   events: EventsView;
   diffs: DiffView;
@@ -77,6 +81,7 @@ export function createRouter(options: RouterOptions): express.Router {
     audited,
   });
   promotionRoutes(router, { ...options, audited });
+  doraRoutes(router, options);
   estateRoutes(router, options);
   return router;
 }

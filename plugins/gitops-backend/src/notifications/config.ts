@@ -54,6 +54,9 @@ export function durationMs(d: z.infer<typeof duration>): number {
 
 const DEFAULT_TOPICS: NotificationTopic[] = [...NOTIFICATION_TOPICS];
 
+/** What `gitops.productionEnvironments` defaults to. */
+export const DEFAULT_PRODUCTION_ENVIRONMENTS = ['prod', 'production'] as const;
+
 /** `gitops.notifications`. */
 export const notificationsConfigSchema = z
   .object({
@@ -64,10 +67,13 @@ export const notificationsConfigSchema = z
     degradedGracePeriod: duration.default({ minutes: 5 }),
     /** How long a production application with auto-sync off stays OutOfSync first (15 min). */
     outOfSyncGracePeriod: duration.default({ minutes: 15 }),
-    /** Environments that count as production (default `prod` and `production`). */
+    /**
+     * Environments that count as production. Read from `gitops.productionEnvironments` (the
+     * plugin's config fills it in); set here, it still wins for notifications (older configs).
+     */
     productionEnvironments: z
       .array(z.string().trim().min(1))
-      .default(['prod', 'production']),
+      .default([...DEFAULT_PRODUCTION_ENVIRONMENTS]),
     /** More new conditions of one entity at once than this go out as one notification. */
     maxPerEntityBatch: z.number().int().min(1).max(100).default(3),
   })
