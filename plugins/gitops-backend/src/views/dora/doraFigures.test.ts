@@ -68,6 +68,35 @@ describe('doraFigures', () => {
     });
   });
 
+  it('a deployment undone by a rollback with no health on record was restored when the rollback ran', () => {
+    const result = figures({
+      deployments: [
+        deployed(ago(10), '1.3.0'),
+        deployed(ago(5), '1.4.0'),
+        deployed(ago(5, -2), '1.3.0', { operation: 'rollback' }),
+      ],
+    });
+    expect(result.timeToRestore).toMatchObject({
+      medianSeconds: 2 * 3600,
+      samples: 1,
+    });
+    // With the health record, the health record tells: Degraded 30 min after, Healthy at the rollback + 5 min.
+    const told = figures({
+      deployments: [
+        deployed(ago(10), '1.3.0'),
+        deployed(ago(5), '1.4.0'),
+        deployed(ago(5, -2), '1.3.0', { operation: 'rollback' }),
+      ],
+      health: [
+        health(ago(10), 'Healthy'),
+        health(ago(5, -0.5), 'Degraded'),
+        health(ago(5, -2 - 5 / 60), 'Healthy'),
+      ],
+    });
+    expect(told.timeToRestore.samples).toBe(1);
+    expect(told.timeToRestore.medianSeconds).toBeCloseTo(95 * 60, 5);
+  });
+
   it("counts Argo CD's rollback operation as a rollback even to a revision it never ran twice", () => {
     const result = figures({
       deployments: [

@@ -42,7 +42,7 @@ export function doraDefinitions(failureWindowMs = DEFAULT_FAILURE_WINDOW_MS) {
       'Median time from the commit of the deployed revision to the application running it Synced and Healthy in production. A commit time after the deployment finished (clock skew between git and Argo CD) is left out and counted as an outlier.',
     changeFailureRate: `Share of production deployments followed within ${hours} h by a rollback, a failed sync or Degraded (a failed sync that was retried counts against the retried deployment).`,
     timeToRestore:
-      'Median time from Degraded, Missing or a failed sync to Healthy again in production.',
+      'Median time from Degraded, Missing or a failed sync to Healthy again in production; for a deployment undone by a rollback with no health change on record, until the rollback ran.',
   };
 }
 
@@ -196,6 +196,26 @@ function restoresOf(app: Application): Sample[] {
 }
 
 /**
+ * Restores the health record can't tell: a deployment undone by a rollback with no health change
+ * or failed sync on record between them (history older than the record, which Argo CD's own
+ * history holds without health) was restored when the rollback ran.
+ */
+function rollbackRestores(app: Application, windowMs: number): Sample[] {
+  const { deployed, health, failed } = app;
+  const out: Sample[] = [];
+  deployed.forEach((d, i) => {
+    const next = deployed[i + 1];
+    if (!next || next.time - d.time > windowMs) return;
+    if (!isRollback(deployed, i + 1)) return;
+    const between = (t: number) => t >= d.time && t <= next.time;
+    if (health.some(h => between(h.time)) || failed.some(f => between(f.time)))
+      return;
+    out.push({ time: next.time, value: (next.time - d.time) / 1000 });
+  });
+  return out;
+}
+
+/**
  * The four DORA figures over the record's production rows of a set of services, with a weekly
  * series each. Pure: no clock, no I/O. Without a deployment (or a sample) a figure is undefined,
  * never 0 or NaN.
@@ -231,7 +251,11 @@ export function doraFigures(input: DoraInput): DoraFigures {
         leadTimes.push({ time: d.time, value: (healthy - committed) / 1000 });
       }
     }
-    restores.push(...restoresOf(app).filter(r => inWindow(r.time)));
+    restores.push(
+      ...[...restoresOf(app), ...rollbackRestores(app, windowMs)].filter(r =>
+        inWindow(r.time),
+      ),
+    );
   }
 
   const weeks = Math.ceil((to - from) / WEEK_MS);

@@ -1,0 +1,74 @@
+import fs from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { signIn } from './session';
+
+/**
+ * The estate of a team on its Group page, on the embedded fleet after promote.test has promoted
+ * payments-api 1.4.0 to staging: payments-api waits for promotion to prod (drifted),
+ * payments-ledger's staging is Degraded (failing, so its row comes first); the chargeback CSV
+ * downloads; the DORA card shows payments-api's figures from its deployment record.
+ */
+test('team-payments: its services by environment, one drifted and one failing; the cost CSV; DORA', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/catalog/default/group/team-payments');
+  await expect(
+    page.getByRole('heading', { name: 'team-payments' }),
+  ).toBeVisible();
+
+  const matrix = page.getByRole('table', { name: 'Services by environment' });
+  const rows = matrix.getByRole('row');
+  await expect(rows.filter({ hasText: 'payments-api' })).toBeVisible();
+  const ledger = rows.filter({ hasText: 'payments-ledger' });
+  await expect(ledger).toContainText('Degraded', { timeout: 30_000 });
+  // Failing rows first: payments-ledger's row comes before payments-api's.
+  await expect(rows.nth(1)).toContainText('payments-ledger');
+  await expect(rows.filter({ hasText: 'payments-api' })).toContainText(
+    'waiting: 1.4.0',
+  );
+
+  const filters = page.getByRole('group', { name: 'Filter services' });
+  await filters.getByRole('button', { name: /Only failing/ }).click();
+  await expect(rows.filter({ hasText: 'payments-api' })).toHaveCount(0);
+  await expect(ledger).toBeVisible();
+  await filters.getByRole('button', { name: /Only failing/ }).click();
+  await filters.getByRole('button', { name: /Only drifted/ }).click();
+  await expect(rows.filter({ hasText: 'payments-api' })).toBeVisible();
+  await filters.getByRole('button', { name: /Only drifted/ }).click();
+  await page.screenshot({
+    path: 'e2e-results/team-estate.png',
+    fullPage: true,
+  });
+
+  // The chargeback export: one row per service × environment, then what is not allocated.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^team-payments-cost-30d\.csv$/);
+  const csv = await fs.readFile((await file.path())!, 'utf8');
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines[0]).toMatch(
+    /^kind,entity_ref,environment,cluster,window,currency,total/,
+  );
+  expect(
+    lines.some(l => l.includes('payments-api') && l.includes('prod')),
+  ).toBe(true);
+
+  // DORA for the team, and for payments-api on its GitOps tab (from the deployment record,
+  // backfilled by the fleet over 90 days).
+  const frequency = page.getByTestId('dora-deployment-frequency');
+  await expect(frequency).toContainText(/\d+ deployments? to prod/);
+  await page.goto('/catalog/default/component/payments-api/gitops');
+  await expect(page.getByTestId('dora-deployment-frequency')).toContainText(
+    / \/ week/,
+  );
+  await expect(page.getByTestId('dora-lead-time')).not.toContainText(
+    'Not enough data',
+  );
+  await page.getByRole('button', { name: 'Last 90 days' }).click();
+  await expect(
+    page.getByText('Deployments to production over the last 90 days'),
+  ).toBeVisible();
+  await page.screenshot({ path: 'e2e-results/dora.png', fullPage: true });
+});
