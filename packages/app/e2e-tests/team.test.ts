@@ -1,6 +1,10 @@
 import fs from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { signIn } from './session';
+
+/** The card (Backstage's InfoCard) an element is on. */
+const cardOf = (inner: Locator) =>
+  inner.locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]');
 
 /**
  * The estate of a team on its Group page, on the embedded fleet after promote.test has promoted
@@ -36,16 +40,16 @@ test('team-payments: its services by environment, one drifted and one failing; t
   await filters.getByRole('button', { name: /Only drifted/ }).click();
   await expect(rows.filter({ hasText: 'payments-api' })).toBeVisible();
   await filters.getByRole('button', { name: /Only drifted/ }).click();
-  await page.screenshot({
-    path: 'e2e-results/team-estate.png',
-    fullPage: true,
-  });
+  await cardOf(matrix).screenshot({ path: 'e2e-results/team-estate.png' });
 
   // The chargeback export: one row per service × environment, then what is not allocated.
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^team-payments-cost-30d\.csv$/);
+  await cardOf(page.getByRole('button', { name: 'Download CSV' })).screenshot({
+    path: 'e2e-results/team-cost.png',
+  });
   const csv = await fs.readFile((await file.path())!, 'utf8');
   const lines = csv.trim().split(/\r?\n/);
   expect(lines[0]).toMatch(
@@ -70,5 +74,10 @@ test('team-payments: its services by environment, one drifted and one failing; t
   await expect(
     page.getByText('Deployments to production over the last 90 days'),
   ).toBeVisible();
-  await page.screenshot({ path: 'e2e-results/dora.png', fullPage: true });
+  await expect(page.getByTestId('dora-deployment-frequency')).toContainText(
+    / \/ week/,
+  );
+  await cardOf(page.getByTestId('dora-deployment-frequency')).screenshot({
+    path: 'e2e-results/dora.png',
+  });
 });
