@@ -5,7 +5,7 @@ import { ROOT } from './lib/proc';
 /** Every knob of bench/run.sh (bench/README.md lists them). */
 export interface Args {
   quick: boolean;
-  only?: 'side-by-side' | 'scale';
+  only?: 'side-by-side' | 'scale' | 'estate';
   reportOnly: boolean;
   keep: boolean;
   out: string;
@@ -47,9 +47,16 @@ export function parseArgs(argv: string[]): Args {
     v ? v.split(',').map(Number) : d;
   const noPin = argv.includes('--no-pin');
   const only = get('only');
-  if (only && only !== 'side-by-side' && only !== 'scale') {
-    throw new Error(`--only ${only}: side-by-side or scale`);
+  if (
+    only &&
+    only !== 'side-by-side' &&
+    only !== 'scale' &&
+    only !== 'estate'
+  ) {
+    throw new Error(`--only ${only}: side-by-side, scale or estate`);
   }
+  // The estate's target is of a group of 500 services on 5 × 10,000 applications.
+  const estate = only === 'estate';
   return {
     quick: argv.includes('--quick'),
     only: only as Args['only'],
@@ -57,8 +64,8 @@ export function parseArgs(argv: string[]): Args {
     keep: argv.includes('--keep'),
     out: path.resolve(get('out') ?? path.join(ROOT, 'bench/results')),
     instances: num('instances', 5),
-    apps: num('apps', 2000),
-    entities: num('entities', 200),
+    apps: num('apps', estate ? 10000 : 2000),
+    entities: num('entities', estate ? 500 : 200),
     plugins: (get('plugins') ?? 'none,ours,roadie,community').split(
       ',',
     ) as PluginId[],

@@ -16,6 +16,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type Args } from './args';
+import { estateBench, writeEstateReport } from './estate';
 import { buildOurs } from './lib/buildOurs';
 import { hasTaskset, stopAll } from './lib/proc';
 import { log } from './log';
@@ -81,6 +82,17 @@ async function main() {
       log(`rewrote the reports in ${args.out}`);
     } else if (args.quick) {
       ok = await quick(workDir);
+    } else if (args.only === 'estate') {
+      pin(args);
+      if (!args.fromSource) {
+        removeBuilds = buildOurs(log);
+        process.env.BENCH_OURS_FROM = 'dist';
+      }
+      const estate = await estateBench(args, workDir, args.apps, args.entities);
+      await writeEstateReport(args.out, estate);
+      log(
+        `wrote ${args.out}/estate.{md,json}: p95 ${estate.target.measuredP95Ms} ms (target < ${estate.target.p95Ms} ms)`,
+      );
     } else {
       pin(args);
       if (!args.fromSource) {

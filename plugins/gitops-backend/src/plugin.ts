@@ -268,6 +268,8 @@ export const gitopsPlugin = createBackendPlugin({
               now: () => Date.now(),
               ttlMs: config.permissionCacheSeconds * 1000,
             }),
+            auth: deps.auth,
+            estateEntityTtlMs: config.catalogRefreshSeconds * 1000,
           }),
           views,
           history: record.history,

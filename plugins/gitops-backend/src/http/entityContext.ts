@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
@@ -9,6 +10,8 @@ import type express from 'express';
 import type { EntityAccess, EntityDecisions } from '../access/EntityAccess';
 import type { EntityMirror } from '../entities/EntityMirror';
 import { hasWorkloads, workloadSpecOf } from '../entities/workloads';
+import { BoundedMap } from '../util/BoundedMap';
+import { Singleflight } from '../util/singleflight';
 import { entityParams, parse } from './parse';
 
 export type EntityContext = {
@@ -31,6 +34,10 @@ export function entityResolver(deps: {
   catalog: CatalogService;
   mirror: EntityMirror;
   access: EntityAccess;
+  /** The plugin's own credentials, to read the groups and systems of estate pages. */
+  auth?: AuthService;
+  /** How long such a group or system is kept (the mirror's interval). */
+  estateEntityTtlMs?: number;
 }) {
   /** The entity `wanted` as `credentials` may see it; NotFoundError otherwise. */
   const byRef = async (
@@ -78,7 +85,53 @@ export function entityResolver(deps: {
     return byRef(credentials, stringifyEntityRef(params));
   };
 
-  return { byRef, fromRequest, readable };
+  const estateEntities = new BoundedMap<string, { entity: Entity; at: number }>(
+    1_000,
+  );
+  const flights = new Singleflight();
+  const estateEntity = (wanted: string, auth: AuthService) => {
+    const key = wanted.toLowerCase();
+    const cached = estateEntities.get(key);
+    if (cached && Date.now() - cached.at < (deps.estateEntityTtlMs ?? 30_000)) {
+      return Promise.resolve(cached.entity);
+    }
+    return flights.do(key, async () => {
+      const credentials = await auth.getOwnServiceCredentials();
+      const entity = await deps.catalog.getEntityByRef(wanted, { credentials });
+      // Only what exists is kept: a group created since is found at once.
+      if (entity) estateEntities.set(key, { entity, at: Date.now() });
+      return entity;
+    });
+  };
+
+  /**
+   * The group or system of an estate request. Read with the plugin's own credentials at most
+   * once per `estateEntityTtlMs`, as the mirror reads the annotated entities, and the caller's
+   * read access decided on it here by the catalog's rules: a page view makes no catalog or
+   * permission call. Without `auth`, read as any other entity.
+   */
+  const estateFromRequest = async (
+    req: express.Request,
+  ): Promise<EntityContext> => {
+    if (!deps.auth) return fromRequest(req);
+    const params = parse(entityParams, req.params, 'path');
+    const credentials = await deps.httpAuth.credentials(req);
+    const wanted = stringifyEntityRef(params);
+    const entity = await estateEntity(wanted, deps.auth);
+    const decisions = entity && (await deps.access.decide(credentials, entity));
+    if (!entity || !decisions?.read) {
+      throw new NotFoundError(`Entity ${wanted} not found`);
+    }
+    return {
+      entity,
+      ref: stringifyEntityRef(entity),
+      credentials,
+      decisions,
+      mirrored: false,
+    };
+  };
+
+  return { byRef, fromRequest, estateFromRequest, readable };
 }
 
 export type EntityResolver = ReturnType<typeof entityResolver>;

@@ -58,7 +58,7 @@ export function estateRoutes(
       );
     }
     const query = parse(estateQuery, req.query, 'query');
-    const context = await deps.resolver.fromRequest(req);
+    const context = await deps.resolver.estateFromRequest(req);
     const window = query.window ?? defaultWindow;
     const candidates = deps.estates
       .membersOf(context.ref)

@@ -31,7 +31,7 @@ export function createEstates(deps: {
     costSources: deps.costSources,
     windows: deps.windows,
     environments: deps.config.environments,
-    productionEnvironments: deps.config.notifications.productionEnvironments,
+    productionEnvironments: deps.config.productionEnvironments,
     now: deps.now,
     logger: deps.logger,
   });

@@ -1,8 +1,6 @@
-import type { Entity } from '@backstage/catalog-model';
 import type {
   EntityCostTrend,
   EntityEstate,
-  EstateService,
 } from '@internal/backstage-plugin-gitops-common';
 import request from 'supertest';
 import {
@@ -10,7 +8,11 @@ import {
   useFleetBackend,
   waitFor,
 } from '../../__testUtils__/fleetBackend';
-import { exampleCatalog } from './__testUtils__/exampleCatalog';
+import {
+  estatePath,
+  estateTestCatalog,
+  rowOf,
+} from './__testUtils__/exampleCatalog';
 import { parseCsv } from './__testUtils__/parseCsv';
 
 // Real servers (the simulated fleet) on a shared 2-core machine: generous timeouts.
@@ -19,43 +21,7 @@ jest.setTimeout(90_000);
 const PAYMENTS = 'component:default/payments-api';
 const CHORES = 'component:default/chores-api';
 const PLATFORM = 'system:default/example-platform';
-
-/**
- * The example catalog, plus a second system chores-api is part of (a processor's relation:
- * `spec.system` names one) and a team without services.
- */
-function catalog(): Entity[] {
-  const entities = exampleCatalog();
-  const chores = entities.find(e => e.metadata.name === 'chores-api')!;
-  chores.relations!.push({
-    type: 'partOf',
-    targetRef: 'system:default/household',
-  });
-  entities.push(
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'System',
-      metadata: { name: 'household', namespace: 'default' },
-      spec: { owner: 'team-household' },
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: 'team-empty', namespace: 'default' },
-      spec: { type: 'team', children: [] },
-    },
-  );
-  return entities;
-}
-
-const estatePath = (kind: string, name: string, rest = '') =>
-  `/api/gitops/entities/${kind}/default/${name}/estate${rest}`;
-
-const rowOf = (estate: EntityEstate, ref: string): EstateService => {
-  const row = estate.services.find(s => s.entityRef === ref);
-  if (!row) throw new Error(`${ref} is not in ${estate.entityRef}'s estate`);
-  return row;
-};
+const catalog = estateTestCatalog;
 
 describe('the estate of groups and systems on the simulated fleet', () => {
   const env = useFleetBackend({

@@ -3,6 +3,10 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
+import type {
+  EntityEstate,
+  EstateService,
+} from '@internal/backstage-plugin-gitops-common';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -43,4 +47,42 @@ export function exampleCatalog(): Entity[] {
     ...entities.filter(annotated),
     ...entities.filter(e => !annotated(e)),
   ];
+}
+
+/**
+ * The example catalog, plus a second system chores-api is part of (a processor's relation:
+ * `spec.system` names one) and a team without services.
+ */
+export function estateTestCatalog(): Entity[] {
+  const entities = exampleCatalog();
+  const chores = entities.find(e => e.metadata.name === 'chores-api')!;
+  chores.relations!.push({
+    type: 'partOf',
+    targetRef: 'system:default/household',
+  });
+  entities.push(
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'household', namespace: 'default' },
+      spec: { owner: 'team-household' },
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'team-empty', namespace: 'default' },
+      spec: { type: 'team', children: [] },
+    },
+  );
+  return entities;
+}
+
+export const estatePath = (kind: string, name: string, rest = '') =>
+  `/api/gitops/entities/${kind}/default/${name}/estate${rest}`;
+
+/** The estate's row of a service (throws when it is not there). */
+export function rowOf(estate: EntityEstate, ref: string): EstateService {
+  const row = estate.services.find(s => s.entityRef === ref);
+  if (!row) throw new Error(`${ref} is not in ${estate.entityRef}'s estate`);
+  return row;
 }
