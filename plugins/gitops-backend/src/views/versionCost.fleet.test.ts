@@ -18,7 +18,7 @@ describe('GET …/version-cost against the simulated fleet', () => {
   const env = useFleetBackend();
   const get = (path: string) => request(env.backend.server).get(path);
 
-  it('tells since when staging runs its version, from the history and the daily cost', async () => {
+  it('measures the version staging runs from the history and the daily cost', async () => {
     await untilReady(env.backend, SEED_ENTITIES[0]);
     const overview = (await get(overviewPath('payments-api')))
       .body as EntityOverview;
@@ -41,13 +41,14 @@ describe('GET …/version-cost against the simulated fleet', () => {
     expect(Date.parse(cost.since!)).toBeLessThanOrEqual(
       Date.parse(staging.version.deployedAt!),
     );
-    if (cost.state === 'ok') {
-      expect(cost.perDay).toBeGreaterThan(0);
-      expect(cost.previousVersion).not.toBe(version);
-    } else {
-      expect(cost.state).toBe('not-enough-data');
-      expect(cost.reason).toMatch(/full day|on record/);
-    }
+    // Argo CD's history keeps no images, so only the version running now is known on a fresh
+    // start: its whole days are measured, the version before it is not yet on record.
+    expect(cost).toMatchObject({
+      state: 'not-enough-data',
+      reason: 'no earlier version is on record here',
+    });
+    expect(cost.perDay).toBeGreaterThan(0);
+    expect(cost.days).toBeGreaterThanOrEqual(1);
   });
 
   it('a version never deployed there has no data; bad input names the field', async () => {
