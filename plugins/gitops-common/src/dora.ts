@@ -53,25 +53,3 @@ export type DoraFigures = {
     string
   >;
 };
-
-/**
- * One deployment in the record (`GET .../history` reads it too): what the store saw, kept beyond
- * the engine's own history limit.
- *
- * @public
- */
-export type DeploymentRecordEntry = {
-  instance: string;
-  application: string;
-  environment: string;
-  revision: string;
-  images: string[];
-  startedAt?: string;
-  finishedAt: string;
-  initiatedBy?: string;
-  result: 'Succeeded' | 'Failed' | 'Error';
-  /** The promotion that caused it, when there was one. */
-  promotionId?: string;
-  /** The engine's history id (Argo CD), what a rollback takes; absent for a failed sync. */
-  historyId?: number;
-};

@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './permissions';
 export * from './environments';
 export * from './health';
+export * from './status';
 export * from './overview';
 export * from './diff';
 export * from './rollouts';

@@ -4,31 +4,13 @@ import type {
   EstateCell,
   EstateCostRow,
   EstateService,
-  HealthStatus,
   SourceStatus,
-  SyncStatus,
+} from '@internal/backstage-plugin-gitops-common';
+import {
+  environmentHealth,
+  environmentSync,
 } from '@internal/backstage-plugin-gitops-common';
 import type { OverviewContent } from '../overviewBuilder';
-
-/** Worst first: an environment is as healthy as its least healthy application. */
-const SYNC_ORDER: SyncStatus[] = ['OutOfSync', 'Unknown', 'Synced'];
-const HEALTH_ORDER: HealthStatus[] = [
-  'Degraded',
-  'Missing',
-  'Unknown',
-  'Progressing',
-  'Suspended',
-  'Healthy',
-];
-
-function worst<T extends string>(order: T[], values: T[]): T | undefined {
-  // A status we don't know counts as the worst.
-  const rank = (v: T) => (order.includes(v) ? order.indexOf(v) : -1);
-  return values.reduce<T | undefined>(
-    (a, b) => (a === undefined || rank(b) < rank(a) ? b : a),
-    undefined,
-  );
-}
 
 const operationFailed = (app: ApplicationSummary) =>
   app.operation?.phase === 'Failed' || app.operation?.phase === 'Error';
@@ -95,14 +77,8 @@ export function summarizeMember(options: {
       ...(version ? { version } : {}),
       ...(apps.length
         ? {
-            sync: worst(
-              SYNC_ORDER,
-              apps.map(a => a.sync),
-            ),
-            health: worst(
-              HEALTH_ORDER,
-              apps.map(a => a.health),
-            ),
+            sync: environmentSync(apps),
+            health: environmentHealth(apps),
           }
         : {}),
       ...(env.version.deployedAt

@@ -15,7 +15,10 @@ import type {
 import { useEntityOverview } from '../../hooks/useEntityOverview';
 import { useNow } from '../../hooks/useNow';
 import { backupAgeSeconds, isRpoExceeded } from '../../backup';
-import { environmentHealth, environmentSync } from '../../environmentStatus';
+import {
+  environmentHealth,
+  environmentSync,
+} from '@internal/backstage-plugin-gitops-common';
 import {
   formatAgo,
   formatDuration,

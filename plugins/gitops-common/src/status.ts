@@ -1,8 +1,4 @@
-import type {
-  ApplicationSummary,
-  HealthStatus,
-  SyncStatus,
-} from '@internal/backstage-plugin-gitops-common';
+import type { ApplicationSummary, HealthStatus, SyncStatus } from './overview';
 
 // Worst first: an environment is as healthy as its least healthy application.
 const SYNC_ORDER: SyncStatus[] = ['OutOfSync', 'Unknown', 'Synced'];
@@ -15,6 +11,7 @@ const HEALTH_ORDER: HealthStatus[] = [
   'Healthy',
 ];
 
+// A status we don't know ranks with the worst.
 const worst = <T extends string>(order: T[], values: T[]): T | undefined =>
   values.length === 0
     ? undefined
@@ -23,6 +20,7 @@ const worst = <T extends string>(order: T[], values: T[]): T | undefined =>
         return rank(b) < rank(a) ? b : a;
       });
 
+/** The sync of an environment: the worst of its applications' (undefined without any). @public */
 export function environmentSync(
   apps: ApplicationSummary[],
 ): SyncStatus | undefined {
@@ -32,6 +30,7 @@ export function environmentSync(
   );
 }
 
+/** The health of an environment: the worst of its applications' (undefined without any). @public */
 export function environmentHealth(
   apps: ApplicationSummary[],
 ): HealthStatus | undefined {

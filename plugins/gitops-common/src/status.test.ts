@@ -1,5 +1,5 @@
-import type { ApplicationSummary } from '@internal/backstage-plugin-gitops-common';
-import { environmentHealth, environmentSync } from './environmentStatus';
+import type { ApplicationSummary } from './overview';
+import { environmentHealth, environmentSync } from './status';
 
 const app = (
   sync: ApplicationSummary['sync'],
