@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { expect, test, type Locator } from '@playwright/test';
-import { signIn } from './session';
+import { openEntity, signIn } from './session';
 
 /** The card (Backstage's InfoCard) an element is on. */
 const cardOf = (inner: Locator) =>
@@ -8,7 +8,8 @@ const cardOf = (inner: Locator) =>
 
 /**
  * The estate of a team on its Group page, on the embedded fleet after promote.test has promoted
- * payments-api 1.4.0 to staging: payments-api waits for promotion to prod (drifted),
+ * payments-api 1.4.0 to staging and this test has asked for it in prod (waiting for approval):
+ * payments-api waits for promotion to prod (drifted),
  * payments-ledger's staging is Degraded (failing, so its row comes first); the chargeback CSV
  * downloads; the DORA card shows payments-api's figures from its deployment record.
  */
@@ -16,6 +17,19 @@ test('team-payments: its services by environment, one drifted and one failing; t
   page,
 }) => {
   await signIn(page);
+  // The second promotion: 1.4.0 on to prod, which waits for another owner's approval.
+  await openEntity(page, 'payments-api');
+  await page.getByRole('button', { name: 'Promote 1.4.0 to prod' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByLabel('Cost of the version')).toContainText(
+    'staging',
+  );
+  await dialog.getByRole('button', { name: 'Request promotion' }).click();
+  await expect(dialog.getByRole('status')).toContainText(
+    'Waiting for approval',
+  );
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
   await page.goto('/catalog/default/group/team-payments');
   await expect(
     page.getByRole('heading', { name: 'team-payments' }),
@@ -26,11 +40,22 @@ test('team-payments: its services by environment, one drifted and one failing; t
   await expect(rows.filter({ hasText: 'payments-api' })).toBeVisible();
   const ledger = rows.filter({ hasText: 'payments-ledger' });
   await expect(ledger).toContainText('Degraded', { timeout: 30_000 });
-  // Failing rows first: payments-ledger's row comes before payments-api's.
-  await expect(rows.nth(1)).toContainText('payments-ledger');
+  // Failing rows first: payments-ledger's row comes before payments-api's (a service scaffolded
+  // by an earlier test may be failing too, and come first as well).
+  await expect
+    .poll(async () => {
+      const names = (await rows.allInnerTexts()).map(t => t.split(/\s/)[0]);
+      const ledgerAt = names.indexOf('payments-ledger');
+      return ledgerAt > 0 && ledgerAt < names.indexOf('payments-api');
+    })
+    .toBe(true);
   await expect(rows.filter({ hasText: 'payments-api' })).toContainText(
     'waiting: 1.4.0',
   );
+
+  await expect(
+    page.getByRole('list', { name: 'Promotions waiting for approval' }),
+  ).toContainText('payments-api 1.4.0: staging → prod');
 
   const filters = page.getByRole('group', { name: 'Filter services' });
   await filters.getByRole('button', { name: /Only failing/ }).click();

@@ -184,12 +184,8 @@ export const gitopsPlugin = createBackendPlugin({
                 logger.info(
                   `gitops promotion ${p.id} ${type}: ${p.kind} of ${p.entityRef} ${p.version} ${p.fromEnv} -> ${p.toEnv} (${p.state})`,
                 );
-                // Open pages of the entity refresh their promotions.
-                void signals.publish(p.entityRef);
-                // And those of its groups and systems (their estate lists approvals).
-                for (const ref of estate.membership.estatesOf(p.entityRef)) {
-                  void signals.publish(ref);
-                }
+                // Open pages of the entity, its groups and systems refresh their promotions.
+                estate.publishWithEstates(p.entityRef);
                 void notify.onPromotionEvent?.({ type, promotion: p, actor });
               },
             })

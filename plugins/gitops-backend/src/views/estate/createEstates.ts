@@ -37,5 +37,10 @@ export function createEstates(deps: {
   });
   deps.views.onChanged(refs => estates.onViewsChanged(refs));
   estates.onChanged(refs => refs.forEach(ref => deps.publish(ref)));
-  return { membership, estates };
+  /** Tells the open pages of an entity and of its groups and systems that it changed. */
+  const publishWithEstates = (entityRef: string) => {
+    deps.publish(entityRef);
+    for (const ref of membership.estatesOf(entityRef)) deps.publish(ref);
+  };
+  return { membership, estates, publishWithEstates };
 }
