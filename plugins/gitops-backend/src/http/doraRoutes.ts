@@ -39,7 +39,11 @@ export function doraRoutes(
         `Invalid path.kind: DORA figures are for a Component, Group or System, not ${req.params.kind}`,
       );
     }
-    const context = await deps.resolver.fromRequest(req);
+    // A team or a system is read as the estate routes read it: kept, no catalog call per view.
+    const context =
+      kind === 'component'
+        ? await deps.resolver.fromRequest(req)
+        : await deps.resolver.estateFromRequest(req);
     let services = [context.entity];
     if (kind !== 'component') {
       services = [];

@@ -142,12 +142,20 @@ export class DeploymentRecorder {
     }
   }
 
-  /** Adds the commit time of each revision and the promotion that caused each deployment. */
+  /**
+   * Adds the commit time of each production revision (lead time is a production figure: other
+   * environments' commit times would cost Argo CD a call per history entry at start and be
+   * kept for nothing) and the promotion that caused each deployment.
+   */
   private async enrich(items: Queued[]) {
     const { revisions, promotionsOf } = this.deps;
     const promotions = new Map<AppKey, Promise<PromotionRecord[]>>();
     await forEachLimit(items, 4, async ({ row, app }) => {
-      if (revisions && row.revision) {
+      if (
+        revisions &&
+        row.revision &&
+        this.deps.isProduction(row.environment)
+      ) {
         try {
           const meta = await revisions.get(app, row.revision);
           const time = meta.date ? Date.parse(meta.date) : NaN;
