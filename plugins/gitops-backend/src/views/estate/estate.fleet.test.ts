@@ -276,13 +276,14 @@ describe('the estate of groups and systems on the simulated fleet', () => {
     );
     expect(rowOf(estate!, PAYMENTS).failing).toBe(true);
     expect(estate!.services[0].failing).toBe(true);
+    // Each estate is published as it is recomputed: the group's and the system's, in any order.
     await waitFor(
       () =>
-        env.backend.signals.some(
-          s => s.channel === 'gitops:group:default/team-payments',
+        ['gitops:group:default/team-payments', `gitops:${PLATFORM}`].every(
+          channel => env.backend.signals.some(s => s.channel === channel),
         ),
       5_000,
-      "the group's signal",
+      "the group's and the system's signals",
     );
     const channels = new Set(env.backend.signals.map(s => s.channel));
     expect(channels).toContain(`gitops:${PLATFORM}`);
