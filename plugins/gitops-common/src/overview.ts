@@ -254,6 +254,12 @@ export type DeploymentHistoryEntry = {
   initiatedBy?: string;
   author?: string;
   message?: string;
+  /**
+   * `false` for a deployment only the deployment record still holds (older than the engine's
+   * own history, or of an application since deleted and created again): it can't be rolled
+   * back to.
+   */
+  rollbackable?: boolean;
 };
 
 /** `GET .../history`. @public */

@@ -37,7 +37,7 @@ async function argoApp(fleet: Fleet, instance: string, app: string) {
   );
   return (await res.json()) as {
     spec: { revisionHistoryLimit?: number };
-    status: { history: Array<{ revision: string }> };
+    status: { history: Array<{ id: number; revision: string }> };
   };
 }
 
@@ -129,6 +129,13 @@ describe('the deployment record on the simulated fleet', () => {
     expect(new Set(dev.map(e => `${e.id}@${e.deployedAt}`)).size).toBe(
       dev.length,
     );
+    // What Argo CD still holds can be rolled back to; what only the record holds can't.
+    for (const e of dev) {
+      expect(e.rollbackable).toBe(
+        argo.some(h => h.id === e.id && h.revision === e.revision),
+      );
+    }
+    expect(dev.filter(e => e.rollbackable)).toHaveLength(10);
     const oldest = dev.find(e => e.revision === pushed[0])!;
     expect(oldest).toMatchObject({
       environment: 'dev',

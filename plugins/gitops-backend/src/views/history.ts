@@ -36,6 +36,8 @@ const fromRecord = (row: DeploymentRow): Located => ({
     deployedAt: row.finishedAt,
     ...(row.startedAt ? { deployStartedAt: row.startedAt } : {}),
     ...(row.initiatedBy ? { initiatedBy: row.initiatedBy } : {}),
+    // Unless the engine's own history still holds it (below), a rollback can't reach it.
+    rollbackable: false,
   },
 });
 
@@ -109,6 +111,7 @@ export class HistoryView {
               ? { deployStartedAt: h.deployStartedAt }
               : {}),
             ...(h.initiatedBy ? { initiatedBy: h.initiatedBy } : {}),
+            rollbackable: true,
           },
         });
       }

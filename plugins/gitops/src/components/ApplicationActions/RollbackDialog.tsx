@@ -33,7 +33,10 @@ export const RollbackDialog = (props: {
   const entries = (history.value?.entries ?? [])
     .filter(
       e =>
-        e.application === props.app.name && e.instance === props.app.instance,
+        e.application === props.app.name &&
+        e.instance === props.app.instance &&
+        // Older than Argo CD's own history (only the deployment record has it): not reachable.
+        e.rollbackable !== false,
     )
     // The deployment running now is the newest entry: rolling back to it does nothing.
     .sort((a, b) => b.id - a.id)

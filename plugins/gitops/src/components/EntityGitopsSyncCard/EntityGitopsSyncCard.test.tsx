@@ -246,6 +246,42 @@ describe('EntityGitopsSyncCard', () => {
     );
   });
 
+  it('does not offer a deployment only the deployment record still holds', async () => {
+    const api = mockGitopsApi();
+    api.getHistory.mockResolvedValue({
+      entityRef: 'component:default/payments-api',
+      sources: [],
+      // #1 is older than Argo CD's history; #7 is of the application before it was deleted and
+      // created again (its ids restarted).
+      entries: [
+        [3, true],
+        [2, true],
+        [1, false],
+        [7, false],
+      ].map(([id, rollbackable]) => ({
+        instance: 'argocd-prod',
+        application: 'payments-api-prod',
+        environment: 'prod',
+        id: id as number,
+        revision: `rev${id}000000`,
+        images: [`registry.example.com/payments-api:1.2.${id}`],
+        rollbackable: rollbackable as boolean,
+      })),
+    });
+    await renderWithGitops(<EntityGitopsSyncCard />, { api });
+    await screen.findByText('payments-api-prod');
+    await userEvent.click(
+      within(rowOf('payments-api-prod')).getByRole('button', {
+        name: 'Rollback',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText(/#2 ·/)).toBeInTheDocument();
+    expect(within(dialog).queryByText(/#1 ·/)).not.toBeInTheDocument();
+    expect(within(dialog).queryByText(/#7 ·/)).not.toBeInTheDocument();
+    expect(within(dialog).queryByText(/#3 ·/)).not.toBeInTheDocument();
+  });
+
   it('explains why rollback is off for automated sync', async () => {
     await renderWithGitops(<EntityGitopsSyncCard />);
     await screen.findByText('payments-api-dev');
