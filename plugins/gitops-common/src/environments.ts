@@ -10,13 +10,36 @@ export function sortEnvironments(
   names: Iterable<string>,
   order: readonly string[] = DEFAULT_ENVIRONMENTS,
 ): string[] {
+  return [...new Set(names)].sort(compareEnvironments(order));
+}
+
+/**
+ * Compares environment names by the configured promotion order; unknown names go last,
+ * alphabetically.
+ *
+ * @public
+ */
+export function compareEnvironments(
+  order: readonly string[] = DEFAULT_ENVIRONMENTS,
+): (a: string, b: string) => number {
   const rank = (name: string) => {
     const index = order.indexOf(name);
     return index === -1 ? order.length : index;
   };
-  return [...new Set(names)].sort(
-    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-  );
+  return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/**
+ * Whether an environment counts as production (`gitops.productionEnvironments`), compared
+ * case-insensitively.
+ *
+ * @public
+ */
+export function isProductionIn(
+  productionEnvironments: readonly string[],
+): (environment: string) => boolean {
+  const production = new Set(productionEnvironments.map(e => e.toLowerCase()));
+  return environment => production.has(environment.toLowerCase());
 }
 
 /**

@@ -3,6 +3,8 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
+import { entityOwners } from '../promotion/owners';
+import { link, unlink } from '../util/setIndex';
 import { refKey, type EntityChange } from './EntityMirror';
 
 /** What makes an annotated entity part of an estate: its owner and its systems. */
@@ -31,14 +33,9 @@ const kindOf = (ref: string) => ref.slice(0, ref.indexOf(':'));
  */
 export function membershipOf(entity: Entity): Membership {
   const namespace = entity.metadata.namespace ?? 'default';
-  const spec = (entity.spec ?? {}) as { owner?: unknown; system?: unknown };
-  const owners = new Set<string>();
+  const spec = (entity.spec ?? {}) as { system?: unknown };
+  const owners = entityOwners(entity);
   const systems = new Set<string>();
-  const owner = normalizedRef(spec.owner, {
-    defaultKind: 'group',
-    defaultNamespace: namespace,
-  });
-  if (owner) owners.add(owner);
   const system = normalizedRef(spec.system, {
     defaultKind: 'system',
     defaultNamespace: namespace,
@@ -49,25 +46,12 @@ export function membershipOf(entity: Entity): Membership {
       defaultKind: 'group',
       defaultNamespace: namespace,
     });
-    if (!target) continue;
-    if (relation.type === 'ownedBy') owners.add(target);
-    if (relation.type === 'partOf' && kindOf(target) === 'system') {
+    if (relation.type === 'partOf' && target && kindOf(target) === 'system') {
       systems.add(target);
     }
   }
-  return { owners: [...owners].sort(), systems: [...systems].sort() };
+  return { owners: owners.sort(), systems: [...systems].sort() };
 }
-
-const add = (index: Map<string, Set<string>>, key: string, ref: string) => {
-  let set = index.get(key);
-  if (!set) index.set(key, (set = new Set()));
-  set.add(ref);
-};
-const remove = (index: Map<string, Set<string>>, key: string, ref: string) => {
-  const set = index.get(key);
-  set?.delete(ref);
-  if (set?.size === 0) index.delete(key);
-};
 
 /**
  * Which annotated entities each Group owns directly and each System contains, indexed from the
@@ -98,10 +82,10 @@ export class EstateMembership {
     const before = this.members.get(key);
     const after = change.entity ? membershipOf(change.entity) : undefined;
     const estatesBefore = before ? estatesIn(before.membership) : [];
-    for (const estate of estatesBefore) remove(this.byEstate, estate, key);
+    for (const estate of estatesBefore) unlink(this.byEstate, estate, key);
     if (change.entity && after) {
       this.members.set(key, { entity: change.entity, membership: after });
-      for (const estate of estatesIn(after)) add(this.byEstate, estate, key);
+      for (const estate of estatesIn(after)) link(this.byEstate, estate, key);
     } else {
       this.members.delete(key);
     }

@@ -1,10 +1,9 @@
 import type express from 'express';
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { BoundedMap } from '../util/BoundedMap';
+import { contentHash } from '../util/contentHash';
 
-export const etagOf = (body: string) =>
-  `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+export const etagOf = (body: string) => `W/"${contentHash(body)}"`;
 
 /**
  * Answers, gzipped once per ETag: the same bytes go to every viewer of an unchanged view, so

@@ -1,10 +1,12 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import type { Router } from 'express';
 import { z } from 'zod';
+import type { EstateMembership } from '../entities/membership';
 import type { DoraView } from '../views/dora/DoraView';
 import { sendJson } from './cachedJson';
 import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
+import { readableMembers } from './estateMembers';
 import { parse } from './parse';
 
 /** Kinds with DORA figures: a service, or the services a team owns or a system contains. */
@@ -27,8 +29,8 @@ export function doraRoutes(
   deps: {
     resolver: EntityResolver;
     dora: DoraView;
-    /** Refs of the annotated entities a Group owns or a System contains. */
-    membership: { membersOf(estateRef: string): string[] };
+    /** The annotated entities a Group owns or a System contains. */
+    membership: Pick<EstateMembership, 'membersOf' | 'entityOf'>;
   },
 ) {
   router.get(`${ENTITY_BASE}/dora`, async (req, res) => {
@@ -44,22 +46,10 @@ export function doraRoutes(
       kind === 'component'
         ? await deps.resolver.fromRequest(req)
         : await deps.resolver.estateFromRequest(req);
-    let services = [context.entity];
-    if (kind !== 'component') {
-      services = [];
-      for (const member of deps.membership.membersOf(context.ref)) {
-        try {
-          const visible = await deps.resolver.byRef(
-            context.credentials,
-            member,
-          );
-          services.push(visible.entity);
-        } catch (error) {
-          // A service the caller can't see is not counted.
-          if (!(error instanceof NotFoundError)) throw error;
-        }
-      }
-    }
+    const services =
+      kind === 'component'
+        ? [context.entity]
+        : await readableMembers(deps, context);
     const figures = await deps.dora.figures(
       context.entity,
       services,

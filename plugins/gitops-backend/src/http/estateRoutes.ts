@@ -1,4 +1,4 @@
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type {
   EntityEstate,
@@ -19,6 +19,7 @@ import type { EstateViews } from '../views/estate/EstateViews';
 import { etagOf, sendJson } from './cachedJson';
 import type { EntityResolver } from './entityContext';
 import { ENTITY_BASE } from './entityRoutes';
+import { readableMembers } from './estateMembers';
 import { entityParams, parse, windowField } from './parse';
 
 const ESTATE_KINDS = ['group', 'system'];
@@ -60,15 +61,7 @@ export function estateRoutes(
     const query = parse(estateQuery, req.query, 'query');
     const context = await deps.resolver.estateFromRequest(req);
     const window = query.window ?? defaultWindow;
-    const candidates = deps.estates
-      .membersOf(context.ref)
-      .map(ref => deps.membership.entityOf(ref))
-      .filter((e): e is Entity => Boolean(e));
-    const readable = await deps.resolver.readable(
-      context.credentials,
-      candidates,
-    );
-    const members = candidates.filter((_, i) => readable[i]);
+    const members = await readableMembers(deps, context);
     const visible = members.map(e => refKey(stringifyEntityRef(e)));
     const view = deps.estates.get(context.ref, window, visible);
     return { context, window, members, visible, view };

@@ -1,4 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
+import { isProductionIn } from '@internal/backstage-plugin-gitops-common';
 import type {
   ApplicationSummary,
   EnvironmentBackup,
@@ -84,9 +85,7 @@ export function conditionsOf(
   nowMs: number,
 ): EntityConditions {
   const on = new Set(config.topics);
-  const production = new Set(
-    config.productionEnvironments.map(e => e.toLowerCase()),
-  );
+  const isProduction = isProductionIn(config.productionEnvironments);
   const name = parseEntityRef(entityRef).name;
   const tab = entityLink(entityRef, 'gitops');
   const conditions: Condition[] = [];
@@ -107,7 +106,7 @@ export function conditionsOf(
   };
 
   for (const env of content.environments) {
-    const prod = production.has(env.name.toLowerCase());
+    const prod = isProduction(env.name);
     for (const app of env.applications) {
       const subject = `${app.instance}/${app.name}`;
       if (!isOk(content.sources, 'deployment', app.instance)) {

@@ -1,7 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
-import { createHash } from 'node:crypto';
 import { refKey, type EntityChange } from '../entities/EntityMirror';
 import {
   appQueryOf,
@@ -15,6 +14,8 @@ import type { GitopsStore } from '../store/GitopsStore';
 import { describeError } from '../util/errors';
 import { TimeSlice } from '../util/eventLoop';
 import type { OverviewBuilder } from './overviewBuilder';
+import { contentHash } from '../util/contentHash';
+import { link, unlink } from '../util/setIndex';
 
 /** An entity's overview for one cost window, serialised once per change. */
 export type OverviewView = {
@@ -33,20 +34,7 @@ type Entry = {
   views: Map<string, OverviewView>;
 };
 
-const hashOf = (text: string) =>
-  createHash('sha1').update(text).digest('base64url').slice(0, 20);
-
 /** Adds a ref to the set of a key. */
-const link = (index: Map<string, Set<string>>, key: string, ref: string) => {
-  let set = index.get(key);
-  if (!set) index.set(key, (set = new Set()));
-  set.add(ref);
-};
-const unlink = (index: Map<string, Set<string>>, key: string, ref: string) => {
-  const set = index.get(key);
-  set?.delete(ref);
-  if (set?.size === 0) index.delete(key);
-};
 
 /**
  * The overviews of the annotated entities, computed when one of their inputs changes (one of
@@ -94,6 +82,11 @@ export class EntityViews {
     return this.byApp.has(key);
   }
 
+  /** The entities (lower-cased refs) whose views show the application. */
+  entitiesShowing(key: AppKey): string[] {
+    return [...(this.byApp.get(key) ?? [])];
+  }
+
   /** Hears the entities whose overview changed. */
   onChanged(listener: (refs: string[]) => void) {
     this.listeners.push(listener);
@@ -122,7 +115,7 @@ export class EntityViews {
     const content = JSON.stringify(
       this.deps.builder.build({ entity, spec, apps, window, now }),
     );
-    return { content, hash: hashOf(content), asOf: now.toISOString() };
+    return { content, hash: contentHash(content), asOf: now.toISOString() };
   }
 
   /** Follows the entity mirror: an entity in, changed or out. */
@@ -284,7 +277,7 @@ export class EntityViews {
       const content = build(now);
       entry.views.set(window, {
         content,
-        hash: hashOf(content),
+        hash: contentHash(content),
         asOf: now.toISOString(),
       });
       changed = true;

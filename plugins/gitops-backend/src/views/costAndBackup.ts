@@ -16,8 +16,7 @@ import {
   type GitopsStore,
 } from '../store/GitopsStore';
 import { computeBackup, scopeCovers } from '../sources/velero/rpo';
-
-const round = (v: number) => Math.round(v * 100) / 100;
+import { roundCents } from '../util/money';
 
 /** The rows of an environment: in its namespaces, labelled as the entity (else all of them). */
 export function rowsOf(
@@ -92,11 +91,11 @@ export function costOf(options: {
     value: {
       window: options.window,
       currency,
-      total: round(sum.total),
-      cpu: round(sum.cpu),
-      ram: round(sum.ram),
-      pv: round(sum.pv),
-      network: round(sum.network),
+      total: roundCents(sum.total),
+      cpu: roundCents(sum.cpu),
+      ram: roundCents(sum.ram),
+      pv: roundCents(sum.pv),
+      network: roundCents(sum.network),
       ...(effTotal > 0
         ? { efficiency: Math.round((effWeighted / effTotal) * 1000) / 1000 }
         : {}),

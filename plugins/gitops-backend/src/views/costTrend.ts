@@ -15,8 +15,7 @@ import { describeError } from '../util/errors';
 import { Singleflight } from '../util/singleflight';
 import { costClustersOf, rowsOf } from './costAndBackup';
 import type { OverviewBuilder } from './overviewBuilder';
-
-const round = (v: number) => Math.round(v * 100) / 100;
+import { roundCents } from '../util/money';
 
 /**
  * The daily cost of an entity's environments, asked of the cost engine only when a card wants
@@ -126,7 +125,7 @@ export class CostTrendView {
           currency,
           daily: [...byDate.entries()]
             .sort(([a], [b]) => a.localeCompare(b))
-            .map(([date, total]) => ({ date, total: round(total) })),
+            .map(([date, total]) => ({ date, total: roundCents(total) })),
         },
       ];
     });

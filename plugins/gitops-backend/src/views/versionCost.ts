@@ -7,6 +7,7 @@ import type {
 import { imageName, imageTag } from '../entities/workloads';
 import type { CostTrendView } from './costTrend';
 import type { HistoryView } from './history';
+import { roundCents } from '../util/money';
 
 const DAY_MS = 86_400_000;
 
@@ -59,7 +60,7 @@ export function perDayWithin(
   if (!inside.length) return { days: 0 };
   const sum = inside.reduce((s, p) => s + p.total, 0);
   return {
-    perDay: Math.round((sum / inside.length) * 100) / 100,
+    perDay: roundCents(sum / inside.length),
     days: inside.length,
   };
 }

@@ -5,14 +5,15 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
+import { isProductionIn } from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import type { GitopsConfig } from '../config';
 import type { EntityMirror } from '../entities/EntityMirror';
 import type { PromotionService } from '../promotion';
-import { AppEntities } from '../record/appEntities';
 import { DeploymentRecorder } from '../record/DeploymentRecorder';
 import { DeploymentRecordStore } from '../record/DeploymentRecordStore';
 import { RevisionMetadataCache } from '../record/revisionMetadata';
+import { appKey } from '../store/AppStore';
 import type { GitopsStore } from '../store/GitopsStore';
 import type { AppDetails } from '../views/AppDetails';
 import { DoraView } from '../views/dora/DoraView';
@@ -50,27 +51,18 @@ export async function createDeploymentRecord(deps: {
   const { config, store, views, mirror, builder, logger, promotions } = deps;
   const record = await DeploymentRecordStore.create(deps.database, deps.now);
   const revisions = new RevisionMetadataCache({ store, cache: deps.cache });
-  const production = new Set(
-    config.productionEnvironments.map(e => e.toLowerCase()),
-  );
-  const entitiesOfApp = new AppEntities({
-    entities: () => mirror.list(),
-    accepts: (query, app) => store.apps.accepts(query, app),
-  });
-  mirror.onChange(() => entitiesOfApp.clear());
-
   const recorder = new DeploymentRecorder({
     record,
     environmentOf: app => builder.environmentOf(app),
-    isProduction: env => production.has(env.toLowerCase()),
+    isProduction: isProductionIn(config.productionEnvironments),
     shows: key => views.shows(key),
     revisions,
     promotionsOf: promotions
       ? async app =>
           (
             await Promise.all(
-              entitiesOfApp
-                .of(app)
+              views
+                .entitiesShowing(appKey(app))
                 .map(ref =>
                   promotions.list(ref, { limit: PROMOTIONS_PER_ENTITY }),
                 ),

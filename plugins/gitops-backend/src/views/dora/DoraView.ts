@@ -1,6 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import type { DoraFigures } from '@internal/backstage-plugin-gitops-common';
+import {
+  isProductionIn,
+  type DoraFigures,
+} from '@internal/backstage-plugin-gitops-common';
 import type { DeploymentApp } from '@internal/backstage-plugin-gitops-node';
 import type { DeploymentRecordStore } from '../../record/DeploymentRecordStore';
 import type { DeploymentRow } from '../../record/recordRows';
@@ -20,6 +23,8 @@ const CONTEXT_MS = 90 * DAY_MS;
  * the recorder could not get is asked again here (from the revision metadata cache).
  */
 export class DoraView {
+  private readonly isProduction: (environment: string) => boolean;
+
   constructor(
     private readonly deps: {
       record: DeploymentRecordStore;
@@ -31,13 +36,8 @@ export class DoraView {
       logger: LoggerService;
       failureWindowMs?: number;
     },
-  ) {}
-
-  private isProduction(environment: string) {
-    const wanted = environment.toLowerCase();
-    return this.deps.productionEnvironments.some(
-      e => e.toLowerCase() === wanted,
-    );
+  ) {
+    this.isProduction = isProductionIn(deps.productionEnvironments);
   }
 
   /** The figures over `days` of `services` (the entity itself for a Component). */

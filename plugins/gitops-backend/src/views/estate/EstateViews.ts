@@ -1,12 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { EstateCost } from '@internal/backstage-plugin-gitops-common';
-import { createHash } from 'node:crypto';
 import { refKey } from '../../entities/EntityMirror';
 import type { EstateMembership } from '../../entities/membership';
 import { costKey, type GitopsStore } from '../../store/GitopsStore';
 import { BoundedMap } from '../../util/BoundedMap';
+import { contentHash } from '../../util/contentHash';
 import { describeError } from '../../util/errors';
+import { roundCents } from '../../util/money';
 import type { OverviewView } from '../EntityViews';
 import type { OverviewContent } from '../overviewBuilder';
 import {
@@ -25,10 +26,6 @@ export type EstateView = {
   /** The member refs (lower-cased) it covers. */
   members: string[];
 };
-
-const hashOf = (text: string) =>
-  createHash('sha1').update(text).digest('base64url').slice(0, 20);
-const round = (v: number) => Math.round(v * 100) / 100;
 
 /**
  * The estates of groups and systems: per window, the serialised answer over every member,
@@ -89,11 +86,6 @@ export class EstateViews {
     }
   }
 
-  /** The member refs (lower-cased) of an estate. */
-  membersOf(estateRef: string): string[] {
-    return this.deps.membership.membersOf(estateRef);
-  }
-
   /**
    * The estate's answer for a window over `visible` members (all of them when undefined, or
    * when every member is visible).
@@ -110,14 +102,14 @@ export class EstateViews {
     const covered = new Set(full.members);
     const shown = visible.filter(ref => covered.has(ref));
     if (shown.length === full.members.length) return full;
-    const visibleKey = hashOf(shown.join('\n'));
+    const visibleKey = contentHash(shown.join('\n'));
     const cacheKey = `${key}\u0000${window}\u0000${full.hash}\u0000${visibleKey}`;
     let view = this.partial.get(cacheKey);
     if (!view) {
       const content = JSON.stringify(this.content(key, window, shown));
       view = {
         content,
-        hash: hashOf(content),
+        hash: contentHash(content),
         asOf: full.asOf,
         members: shown,
       };
@@ -182,7 +174,7 @@ export class EstateViews {
       }
       views.set(window, {
         content,
-        hash: hashOf(content),
+        hash: contentHash(content),
         asOf: this.deps.now().toISOString(),
         members,
       });
@@ -241,9 +233,9 @@ export class EstateViews {
       return [
         {
           cluster,
-          ...(apart.idle !== undefined ? { idle: round(apart.idle) } : {}),
+          ...(apart.idle !== undefined ? { idle: roundCents(apart.idle) } : {}),
           ...(apart.unallocated !== undefined
-            ? { unallocated: round(apart.unallocated) }
+            ? { unallocated: roundCents(apart.unallocated) }
             : {}),
         },
       ];

@@ -1,4 +1,5 @@
 import {
+  compareEnvironments,
   sortEnvironments,
   type EntityEstate,
   type EstateBackups,
@@ -7,6 +8,7 @@ import {
   type SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import { describeSource, type MemberSummary } from './memberSummary';
+import { roundCents } from '../../util/money';
 
 /** The part of an estate that is the same for every reader who sees the same members. */
 export type EstateContent = Omit<
@@ -16,7 +18,6 @@ export type EstateContent = Omit<
 
 export type EstateMember = { summary: MemberSummary; systems: string[] };
 
-const round = (v: number) => Math.round(v * 100) / 100;
 const FAILURES_SHOWN = 20;
 const STATUS_RANK: Record<SourceStatus['status'], number> = {
   error: 0,
@@ -24,19 +25,24 @@ const STATUS_RANK: Record<SourceStatus['status'], number> = {
   ok: 2,
 };
 
-/** Each source once (by role, provider and name), in its worst state among the members. */
-function mergeSources(members: EstateMember[]): SourceStatus[] {
+/** Each source once (by role, provider and name), in its worst state among `sources`. */
+export function worstOfEachSource(
+  sources: Iterable<SourceStatus>,
+): SourceStatus[] {
   const byId = new Map<string, SourceStatus>();
-  for (const { summary } of members) {
-    for (const source of summary.sources) {
-      const id = `${source.kind}\u0000${source.provider}\u0000${source.name}`;
-      const seen = byId.get(id);
-      if (!seen || STATUS_RANK[source.status] < STATUS_RANK[seen.status]) {
-        byId.set(id, source);
-      }
+  for (const source of sources) {
+    const id = `${source.kind}\u0000${source.provider}\u0000${source.name}`;
+    const seen = byId.get(id);
+    if (!seen || STATUS_RANK[source.status] < STATUS_RANK[seen.status]) {
+      byId.set(id, source);
     }
   }
-  return [...byId.values()].sort(
+  return [...byId.values()];
+}
+
+/** Each source of the members once, in its worst state among them. */
+function mergeSources(members: EstateMember[]): SourceStatus[] {
+  return worstOfEachSource(members.flatMap(m => m.summary.sources)).sort(
     (a, b) =>
       a.kind.localeCompare(b.kind) ||
       a.provider.localeCompare(b.provider) ||
@@ -58,17 +64,13 @@ function costOf(
   sources: SourceStatus[],
   options: { window: string; order: string[]; apart: EstateCost['apart'] },
 ): EstateCost {
-  const rank = (env: string) => {
-    const i = options.order.indexOf(env);
-    return i === -1 ? options.order.length : i;
-  };
+  const byOrder = compareEnvironments(options.order);
   const rows = members
     .flatMap(m => m.summary.cost)
     .sort(
       (a, b) =>
         a.entityRef.localeCompare(b.entityRef) ||
-        rank(a.environment) - rank(b.environment) ||
-        a.environment.localeCompare(b.environment),
+        byOrder(a.environment, b.environment),
     );
   const byEnvironment: Record<string, number> = {};
   let total = 0;
@@ -78,7 +80,7 @@ function costOf(
     total += row.total;
   }
   for (const env of Object.keys(byEnvironment)) {
-    byEnvironment[env] = round(byEnvironment[env]);
+    byEnvironment[env] = roundCents(byEnvironment[env]);
   }
   const currency = members.find(m => m.summary.currency)?.summary.currency;
   return {
@@ -86,7 +88,7 @@ function costOf(
     ...(currency ? { currency } : {}),
     rows,
     byEnvironment,
-    total: round(total),
+    total: roundCents(total),
     apart: options.apart,
     errors: sources
       .filter(s => s.kind === 'cost' && s.status !== 'ok')

@@ -5,13 +5,8 @@ import {
   type SourceStatus,
 } from '@internal/backstage-plugin-gitops-common';
 import { forEachLimit } from '../../util/concurrency';
-
-const round = (v: number) => Math.round(v * 100) / 100;
-const STATUS_RANK: Record<SourceStatus['status'], number> = {
-  error: 0,
-  stale: 1,
-  ok: 2,
-};
+import { worstOfEachSource } from './composeEstate';
+import { roundCents } from '../../util/money';
 
 /**
  * The daily cost of an estate per environment: each member's trend (CostTrendView's, asked of
@@ -33,7 +28,7 @@ export async function estateCostTrend(options: {
     string,
     { currency: string; byDate: Map<string, number> }
   >();
-  const sources = new Map<string, SourceStatus>();
+  const sources: SourceStatus[] = [];
   await forEachLimit(options.members, options.concurrency ?? 4, async m => {
     const trend = await options.trendOf(m, window);
     for (const env of trend.environments) {
@@ -49,13 +44,7 @@ export async function estateCostTrend(options: {
         );
       }
     }
-    for (const source of trend.sources) {
-      const id = `${source.kind}\u0000${source.provider}\u0000${source.name}`;
-      const seen = sources.get(id);
-      if (!seen || STATUS_RANK[source.status] < STATUS_RANK[seen.status]) {
-        sources.set(id, source);
-      }
-    }
+    sources.push(...trend.sources);
   });
   return {
     entityRef: options.entityRef,
@@ -67,9 +56,9 @@ export async function estateCostTrend(options: {
         currency,
         daily: [...byDate]
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([date, total]) => ({ date, total: round(total) })),
+          .map(([date, total]) => ({ date, total: roundCents(total) })),
       };
     }),
-    sources: [...sources.values()],
+    sources: worstOfEachSource(sources),
   };
 }

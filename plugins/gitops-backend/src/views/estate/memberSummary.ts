@@ -9,6 +9,7 @@ import type {
 import {
   environmentHealth,
   environmentSync,
+  isProductionIn,
 } from '@internal/backstage-plugin-gitops-common';
 import type { OverviewContent } from '../overviewBuilder';
 
@@ -94,7 +95,7 @@ export function summarizeMember(options: {
   }
   const cells = Object.values(environments);
   const failedSources = overview.sources.filter(s => s.status !== 'ok');
-  const production = (name: string) => productionEnvironments.includes(name);
+  const production = isProductionIn(productionEnvironments);
   const costed = overview.environments.filter(e => e.cost);
   return {
     row: {
