@@ -7,8 +7,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import ToggleButton from '@material-ui/lab/ToggleButton';
-import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import Alert from '@material-ui/lab/Alert';
 import type {
   EntityOverview,
@@ -20,6 +18,7 @@ import { formatMoney, formatPercent } from '../../format';
 import { SourceErrors, mergeSources } from '../SourceErrors';
 import { OverviewStates, RequireGitopsAnnotations } from '../GitopsCardStates';
 import { CostTrendCell } from './CostTrendCell';
+import { WindowToggle } from '../WindowToggle';
 
 /** The windows offered; the backend accepts any Kubecost/OpenCost window. */
 export const COST_WINDOWS = ['7d', '30d'] as const;
@@ -152,19 +151,12 @@ function CostTable() {
     <InfoCard
       title="Cost"
       action={
-        <ToggleButtonGroup
-          size="small"
-          exclusive
+        <WindowToggle
+          label="Cost window"
+          options={COST_WINDOWS}
           value={window}
-          aria-label="Cost window"
-          onChange={(_e, value) => value && setWindow(value)}
-        >
-          {COST_WINDOWS.map(w => (
-            <ToggleButton key={w} value={w} aria-label={`Last ${w}`}>
-              {w}
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
+          onChange={setWindow}
+        />
       }
     >
       <OverviewStates state={state}>{render}</OverviewStates>

@@ -8,8 +8,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import ToggleButton from '@material-ui/lab/ToggleButton';
-import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import type { DoraFigures } from '@internal/backstage-plugin-gitops-common';
 import type { DoraDays } from '../../api';
 import { useLiveEntityQuery } from '../../hooks/useLiveEntityQuery';
@@ -17,6 +15,7 @@ import { formatDuration } from '../../format';
 import { RequireGitopsAnnotations } from '../GitopsCardStates';
 import { isEstateEntity } from '../EntityGitopsEstateCard/isEstateEntity';
 import { DoraFigureTile } from './DoraFigureTile';
+import { WindowToggle } from '../WindowToggle';
 
 const WINDOWS: DoraDays[] = [30, 90];
 
@@ -143,19 +142,14 @@ function Dora() {
         figures.value?.days ?? days
       } days`}
       action={
-        <ToggleButtonGroup
-          size="small"
-          exclusive
+        <WindowToggle
+          label="DORA window"
+          options={WINDOWS}
           value={days}
-          aria-label="DORA window"
-          onChange={(_e, value) => value && setDays(value)}
-        >
-          {WINDOWS.map(d => (
-            <ToggleButton key={d} value={d} aria-label={`Last ${d} days`}>
-              {d}d
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
+          onChange={setDays}
+          text={d => `${d}d`}
+          ariaLabel={d => `Last ${d} days`}
+        />
       }
     >
       {body}

@@ -10,8 +10,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import ToggleButton from '@material-ui/lab/ToggleButton';
-import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import Alert from '@material-ui/lab/Alert';
 import type {
   EntityEstate,
@@ -28,6 +26,7 @@ import {
 } from '../EntityGitopsEstateCard/EstateStates';
 import { DownloadCsvButton } from './DownloadCsvButton';
 import { EstateCostTrend } from './EstateCostTrend';
+import { WindowToggle } from '../WindowToggle';
 
 /** The windows offered: a week, and the month chargeback is about (the page's first read). */
 const ESTATE_COST_WINDOWS = ['7d', DEFAULT_ESTATE_WINDOW] as const;
@@ -224,19 +223,12 @@ function EstateCostSection() {
       subheader="Per service and environment, for chargeback"
       action={
         <Box display="flex" alignItems="center" gridGap={8}>
-          <ToggleButtonGroup
-            size="small"
-            exclusive
+          <WindowToggle
+            label="Cost window"
+            options={ESTATE_COST_WINDOWS}
             value={window}
-            aria-label="Cost window"
-            onChange={(_e, value) => value && setWindow(value)}
-          >
-            {ESTATE_COST_WINDOWS.map(w => (
-              <ToggleButton key={w} value={w} aria-label={`Last ${w}`}>
-                {w}
-              </ToggleButton>
-            ))}
-          </ToggleButtonGroup>
+            onChange={setWindow}
+          />
           <DownloadCsvButton window={window} />
         </Box>
       }
