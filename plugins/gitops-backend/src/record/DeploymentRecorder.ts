@@ -156,18 +156,8 @@ export class DeploymentRecorder {
         row.revision &&
         this.deps.isProduction(row.environment)
       ) {
-        try {
-          const meta = await revisions.get(app, row.revision);
-          const time = meta.date ? Date.parse(meta.date) : NaN;
-          if (!Number.isNaN(time)) row.commitAt = new Date(time).toISOString();
-        } catch (error) {
-          // Lead time goes without this sample: the read side asks again.
-          this.deps.logger.debug(
-            `gitops: commit time of ${row.revision} (${
-              row.appKey
-            }): ${describeError(error, revisions.secretsOf(app.instance))}`,
-          );
-        }
+        // Without it (the source failed), the read side asks again.
+        await revisions.fillCommitTime(row, app, this.deps.logger);
       }
       if (promotionsOf && row.result === 'Succeeded') {
         try {

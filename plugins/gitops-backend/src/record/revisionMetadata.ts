@@ -1,11 +1,16 @@
-import type { CacheService } from '@backstage/backend-plugin-api';
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type {
   DeploymentApp,
   RevisionMetadata,
 } from '@internal/backstage-plugin-gitops-node';
 import type { GitopsStore } from '../store/GitopsStore';
 import { BoundedMap } from '../util/BoundedMap';
+import { describeError } from '../util/errors';
 import { Singleflight } from '../util/singleflight';
+import type { DeploymentRow } from './recordRows';
 
 /**
  * Commit metadata (author, message, commit time) of a revision, asked of the deployment source
@@ -49,6 +54,28 @@ export class RevisionMetadataCache {
       this.local.set(key, meta);
       return meta;
     });
+  }
+
+  /**
+   * Sets `row.commitAt` from the revision's commit time. A source that fails leaves it unset
+   * (that lead time goes without the sample) and says so at debug level, without secrets.
+   */
+  async fillCommitTime(
+    row: Pick<DeploymentRow, 'revision' | 'appKey' | 'commitAt'>,
+    app: Pick<DeploymentApp, 'instance' | 'name' | 'namespace'>,
+    logger: LoggerService,
+  ): Promise<void> {
+    try {
+      const meta = await this.get(app, row.revision);
+      const time = meta.date ? Date.parse(meta.date) : NaN;
+      if (!Number.isNaN(time)) row.commitAt = new Date(time).toISOString();
+    } catch (error) {
+      logger.debug(
+        `gitops: commit time of ${row.revision} (${
+          row.appKey
+        }): ${describeError(error, this.secretsOf(app.instance))}`,
+      );
+    }
   }
 
   /** The secrets of an instance's source, to strip from an error text. */

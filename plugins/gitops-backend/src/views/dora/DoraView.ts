@@ -10,7 +10,6 @@ import type { DeploymentRow } from '../../record/recordRows';
 import type { RevisionMetadataCache } from '../../record/revisionMetadata';
 import { appKey } from '../../store/AppStore';
 import { forEachLimit } from '../../util/concurrency';
-import { describeError } from '../../util/errors';
 import { DEFAULT_FAILURE_WINDOW_MS, doraFigures } from './doraFigures';
 
 const DAY_MS = 86_400_000;
@@ -98,20 +97,7 @@ export class DoraView {
         name: row.application,
         namespace: row.appNamespace || undefined,
       };
-      try {
-        const meta = await this.deps.revisions.get(app, row.revision);
-        const time = meta.date ? Date.parse(meta.date) : NaN;
-        if (!Number.isNaN(time)) row.commitAt = new Date(time).toISOString();
-      } catch (error) {
-        this.deps.logger.debug(
-          `gitops: commit time of ${row.revision} (${
-            row.appKey
-          }): ${describeError(
-            error,
-            this.deps.revisions.secretsOf(row.instance),
-          )}`,
-        );
-      }
+      await this.deps.revisions.fillCommitTime(row, app, this.deps.logger);
     });
   }
 }
