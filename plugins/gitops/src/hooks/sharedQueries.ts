@@ -1,4 +1,6 @@
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { GitopsApi } from '../api';
+import { useEntitySignal } from './useEntitySignal';
 
 /** What a card sees of a shared answer. */
 export type SharedState<T> = {
@@ -99,4 +101,32 @@ export function perApi<S>(
     }
     return store;
   };
+}
+
+/**
+ * A card's view of a shared answer, kept live: the store's state, a read on mount unless another
+ * card of the page has the answer already (or is reading it: the read is joined), and
+ * `onSignal` whenever the backend signals on the entity's channel. `load` and `onSignal` must
+ * be stable for a key (useCallback).
+ */
+export function useSharedQuery<T>(
+  store: SharedQueries<T>,
+  key: string,
+  load: () => Promise<void>,
+  onSignal: () => void = load,
+) {
+  const subscribe = useCallback(
+    (listener: () => void) => store.subscribe(key, listener),
+    [store, key],
+  );
+  const state = useSyncExternalStore(subscribe, () => store.getState(key));
+  useEffect(() => {
+    if (!store.getState(key).value) void load();
+  }, [store, key, load]);
+  const signal = useEntitySignal();
+  const { lastSignal } = signal;
+  useEffect(() => {
+    if (lastSignal) onSignal();
+  }, [lastSignal, onSignal]);
+  return { state, isSignalsAvailable: signal.isSignalsAvailable };
 }

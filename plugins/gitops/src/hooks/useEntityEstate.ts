@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -8,7 +8,7 @@ import {
   EstateStore,
   estateStoreFor,
 } from './estateStore';
-import { useEntitySignal } from './useEntitySignal';
+import { useSharedQuery } from './sharedQueries';
 
 /**
  * The estate of the page's Group or System, shared by its estate cards and kept live: one
@@ -23,11 +23,6 @@ export function useEntityEstate(options?: { window?: string }) {
   const window = options?.window ?? DEFAULT_ESTATE_WINDOW;
   const key = EstateStore.key(ref, window);
 
-  const state = useSyncExternalStore(
-    useCallback(listener => store.subscribe(key, listener), [store, key]),
-    () => store.getState(key),
-  );
-
   // ref is rebuilt each render; the key captures it and the window.
   /* eslint-disable react-hooks/exhaustive-deps */
   const load = useCallback(() => store.load(key, ref, window), [store, key]);
@@ -36,16 +31,6 @@ export function useEntityEstate(options?: { window?: string }) {
     [store, key],
   );
   /* eslint-enable react-hooks/exhaustive-deps */
-
-  useEffect(() => {
-    // Joins the read another card of the page started already.
-    if (!store.getState(key).value) load();
-  }, [store, key, load]);
-
-  const { lastSignal } = useEntitySignal();
-  useEffect(() => {
-    if (lastSignal) refresh();
-  }, [lastSignal, refresh]);
-
+  const { state } = useSharedQuery(store, key, load, refresh);
   return { ...state, reload: load };
 }

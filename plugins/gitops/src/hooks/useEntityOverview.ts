@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type { EntityOverview } from '@internal/backstage-plugin-gitops-common';
 import { gitopsApiRef } from '../api';
 import { OverviewStore, overviewStoreFor } from './overviewStore';
-import { useEntitySignal } from './useEntitySignal';
+import { useSharedQuery } from './sharedQueries';
 
 /** While an operation runs and Signals are unavailable, re-read this often. */
 const FALLBACK_POLL_MS = 2000;
@@ -28,26 +28,13 @@ export function useEntityOverview(options?: { costWindow?: string }) {
   const costWindow = options?.costWindow;
   const key = OverviewStore.key(ref, costWindow);
 
-  const state = useSyncExternalStore(
-    useCallback(listener => store.subscribe(key, listener), [store, key]),
-    () => store.getState(key),
-  );
-
   const reload = useCallback(
     () => store.load(key, ref, costWindow),
     // ref is rebuilt each render; the key captures it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [store, key],
   );
-
-  useEffect(() => {
-    if (!store.getState(key).value) reload();
-  }, [store, key, reload]);
-
-  const { lastSignal, isSignalsAvailable } = useEntitySignal();
-  useEffect(() => {
-    if (lastSignal) reload();
-  }, [lastSignal, reload]);
+  const { state, isSignalsAvailable } = useSharedQuery(store, key, reload);
 
   const running = isOperationRunning(state.value);
   useEffect(() => {
